@@ -1,2 +1,86 @@
 package dev.paddock.node;
-public final class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Starts a node: {@code java -jar node.jar [-Dkey=value ...]}. Arguments of the form -Dkey=value
+ * become system properties before configuration is loaded, so {@code -Dconfig.file=node1.conf}
+ * after {@code -jar} works as operators expect. Bad configuration prints one line naming the key
+ * and exits with status 2 before anything is written.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    for (String arg : args) {
+      if (arg.startsWith("-D") && arg.indexOf('=') > 2) {
+        int eq = arg.indexOf('=');
+        System.setProperty(arg.substring(2, eq), arg.substring(eq + 1));
+      } else {
+        fail("argument", "unexpected argument '" + arg + "' (expected -Dkey=value)");
+      }
+    }
+    ConfigFactory.invalidateCaches();
+    Config loaded;
+    Settings settings;
+    try {
+      loaded = ConfigFactory.load();
+      settings = Settings.from(loaded);
+      KnownKeys.check(loaded);
+      checkStartable(settings);
+    } catch (ConfigError e) {
+      fail(e.key(), e.getMessage().substring(e.key().length() + 2));
+      return;
+    } catch (ConfigException e) {
+      fail("configuration", e.getMessage());
+      return;
+    }
+    ActorSystem<?> system = ActorSystem.create(NodeGuardian.create(settings),
+        PekkoConfig.SYSTEM_NAME, PekkoConfig.forNode(settings, loaded));
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Catches what would otherwise fail later and half-way: ports taken, unwritable dirs. */
+  static void checkStartable(Settings s) {
+    checkWritable("paddock.data-dir", s.dataDir());
+    checkWritable("paddock.data-log-dir", s.dataLogDir());
+    checkPortFree("paddock.peer-port", s.host(), s.peerPort());
+    checkPortFree("paddock.client-port", s.clientPortAddress(), s.clientPort());
+  }
+
+  private static void checkWritable(String key, Path dir) {
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw new ConfigError(key, dir + " is not a writable directory");
+    }
+  }
+
+  private static void checkPortFree(String key, String host, int port) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new ConfigError(key, "cannot listen on " + host + ":" + port + " ("
+          + e.getMessage() + ")");
+    }
+  }
+
+  private static void fail(String key, String problem) {
+    System.err.println("paddock: invalid configuration: " + key + ": " + problem);
+    System.exit(2);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.paddock.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.Map;
+
+/**
+ * Derives the actor system's configuration from Paddock's settings, so that operators only ever
+ * set {@code paddock.*} keys: remoting address, persistence plugins and their directories.
+ */
+public final class PekkoConfig {
+  public static final String SYSTEM_NAME = "paddock";
+
+  private PekkoConfig() {}
+
+  public static Config forNode(Settings s, Config loaded) {
+    Map<String, Object> derived = Map.of(
+        "pekko.remote.artery.canonical.hostname", s.host(),
+        "pekko.remote.artery.canonical.port", s.peerPort(),
+        "paddock.journal.dir", s.dataLogDir().toAbsolutePath().toString(),
+        "paddock.snapshot-store.dir", s.dataDir().resolve("snapshots").toAbsolutePath().toString());
+    return ConfigFactory.parseMap(derived).withFallback(loaded).resolve();
+  }
+
+  /** Settings for a client-only actor system: remoting on an ephemeral port, no persistence. */
+  public static Config forClient(String host) {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko.remote.artery.canonical.hostname", host,
+            "pekko.remote.artery.canonical.port", 0))
+        .withFallback(ConfigFactory.load())
+        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"));
+  }
+}

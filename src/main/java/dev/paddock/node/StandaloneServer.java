@@ -1,0 +1,136 @@
+package dev.paddock.node;
+
+import dev.paddock.request.WritePath;
+import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.storage.LogBatcher;
+import dev.paddock.storage.StoredTree;
+import dev.paddock.storage.TreeSnapshotter;
+import dev.paddock.storage.TxnLog;
+import dev.paddock.tree.DataTree;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.TreeView;
+import dev.paddock.txn.TxnEntry;
+import dev.paddock.zab.LeaderActor;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The guardian of a standalone server: recovers the log and the newest tree snapshot, rebuilds the
+ * tree, bumps the epoch, and then runs as the leader of an ensemble of one.
+ */
+public final class StandaloneServer {
+  public static final String LOG_ID = "paddock-txnlog";
+  public static final String TREE_ID = "paddock-tree";
+  public static final String JOURNAL = "paddock.journal";
+  public static final String SNAPSHOTS = "paddock.snapshot-store";
+  /** Name of the session tracker, the front door typed clients connect to. */
+  public static final String SESSIONS = "sessions";
+
+  public sealed interface Command {}
+
+  /** Asks whether the server serves clients yet, and for its parts (tests, wire port, words). */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  public record Status(boolean serving, String mode,
+      ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
+      TreeView view) {}
+
+  private record LogRecovered(TxnLog.Snapshot state) implements Command {}
+
+  private record TreeRecovered(StoredTree stored) implements Command {}
+
+  private record EpochStored(Done done) implements Command {}
+
+  private record WritesReady(ActorRef<WritePath> writes) implements Command {}
+
+  public static Behavior<Command> create(Settings settings) {
+    return Behaviors.setup(ctx -> recovering(ctx, settings, spawnStorage(ctx, settings), null, null));
+  }
+
+  private record Storage(ActorRef<TxnLog.Command> log, ActorRef<TreeSnapshotter.Command> snaps) {}
+
+  private static Storage spawnStorage(ActorContext<Command> ctx, Settings settings) {
+    ActorRef<TxnLog.Command> log = ctx.spawn(TxnLog.create(LOG_ID, JOURNAL,
+        ctx.messageAdapter(TxnLog.Snapshot.class, LogRecovered::new)), "txn-log");
+    ActorRef<TreeSnapshotter.Command> snaps = ctx.spawn(TreeSnapshotter.create(TREE_ID, JOURNAL,
+        SNAPSHOTS, settings.snapRetainCount(), log,
+        ctx.messageAdapter(StoredTree.class, TreeRecovered::new)), "tree-snapshots");
+    return new Storage(log, snaps);
+  }
+
+  private static Behavior<Command> recovering(ActorContext<Command> ctx, Settings settings,
+      Storage storage, TxnLog.Snapshot logState, StoredTree stored) {
+    if (logState != null && stored != null) {
+      return start(ctx, settings, storage, logState, stored);
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(LogRecovered.class, m ->
+            recovering(ctx, settings, storage, m.state(), stored))
+        .onMessage(TreeRecovered.class, m ->
+            recovering(ctx, settings, storage, logState, m.stored()))
+        .onMessage(GetStatus.class, g -> {
+          g.replyTo().tell(new Status(false, "starting", null, null, null));
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private static Behavior<Command> start(ActorContext<Command> ctx, Settings settings,
+      Storage storage, TxnLog.Snapshot logState, StoredTree stored) {
+    DataTree tree = stored.tree() == null ? new DataTree() : DataTree.fromSnapshot(stored.tree());
+    int replayed = 0;
+    for (TxnEntry e : logState.entries()) {
+      if (e.zxid() > tree.lastZxid()) {
+        tree.apply(e);
+        replayed++;
+      }
+    }
+    long epoch = Math.max(logState.acceptedEpoch(), logState.currentEpoch()) + 1;
+    ctx.getLog().info("recovered tree at zxid 0x{} ({} nodes, {} txns replayed from the log); "
+        + "starting epoch {}", Long.toHexString(tree.lastZxid()), tree.nodeCount(), replayed,
+        epoch);
+    TreeView view = new TreeView(tree.snapshot());
+    ActorRef<DataTreeActor.Command> treeActor = ctx.spawn(DataTreeActor.create(tree, view,
+        s -> storage.snaps().tell(new TreeSnapshotter.Save(s)), settings.snapCount()), "tree");
+    ActorRef<SessionTrackerActor.Command> sessions = ctx.spawn(SessionTrackerActor.create(
+        new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
+            settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
+            settings.superDigest()), view, treeActor), SESSIONS);
+    ActorRef<Done> epochDone = ctx.messageAdapter(Done.class, EpochStored::new);
+    storage.log().tell(new TxnLog.AcceptEpoch(epoch, ctx.getSystem().ignoreRef()));
+    storage.log().tell(new TxnLog.SetCurrentEpoch(epoch, epochDone));
+    return Behaviors.receive(Command.class)
+        .onMessage(EpochStored.class, d -> {
+          LeaderActor.Env env = new LeaderActor.Env(settings.myId(), Set.of(settings.myId()),
+              epoch, treeActor, view, sessions, null, settings.maxBuffer(),
+              settings.containerCheckInterval());
+          ctx.spawn(LeaderActor.create(env, owner -> LogBatcher.create(storage.log(), owner),
+              writes -> ctx.getSelf().tell(new WritesReady(writes))), "leader");
+          return Behaviors.same();
+        })
+        .onMessage(WritesReady.class, w -> {
+          sessions.tell(new SessionTrackerActor.RoleChanged(w.writes(), true));
+          ctx.getLog().info("serving as a standalone server");
+          return serving(sessions, treeActor, view);
+        })
+        .onMessage(GetStatus.class, g -> {
+          g.replyTo().tell(new Status(false, "starting", null, null, null));
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private static Behavior<Command> serving(ActorRef<SessionTrackerActor.Command> sessions,
+      ActorRef<DataTreeActor.Command> tree, TreeView view) {
+    return Behaviors.receive(Command.class)
+        .onMessage(GetStatus.class, g -> {
+          g.replyTo().tell(new Status(true, "standalone", sessions, tree, view));
+          return Behaviors.same();
+        })
+        .build();
+  }
+}

@@ -1,0 +1,272 @@
+package dev.paddock.session;
+
+import dev.paddock.api.Code;
+import dev.paddock.api.Id;
+import dev.paddock.api.WatchEvent;
+import dev.paddock.request.Op;
+import dev.paddock.request.Result;
+import dev.paddock.request.WritePath;
+import dev.paddock.request.WriteRequest;
+import dev.paddock.tree.Acls;
+import dev.paddock.tree.ApplyResult;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.txn.Txn;
+import dev.paddock.txn.TxnEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One connected session: numbers nothing itself but keeps the client's order. Writes and syncs go
+ * to the write path as they come; a read goes to the local tree only once every earlier write of
+ * this session is applied, and nothing overtakes an earlier op that has not been sent. Every
+ * reply comes back from the tree actor, in the order the ops were sent, so replies reach the
+ * client in request order and a watch event always precedes the reply to a later read that
+ * shows its change (ZooKeeper's CommitProcessor guarantees, per session).
+ */
+public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
+
+  public sealed interface Command {}
+
+  /** A client request. */
+  public record Submit(int cxid, Op op) implements Command {}
+
+  /** A keep-alive; answered at once with a pong carrying this server's newest zxid. */
+  public record Ping() implements Command {}
+
+  public record AddAuth(String scheme, byte[] auth) implements Command {}
+
+  /** The session moved to another connection; end this one without closing the session. */
+  public record Supersede(SessionOutput.Reason reason, String detail) implements Command {}
+
+  /** A committed txn of this session (or its expiry), from the tree actor after applying it. */
+  public record Committed(TxnEntry entry, ApplyResult result, long zxid) implements Command {}
+
+  public record ReadDone(int cxid, long zxid, Result result) implements Command {}
+
+  public record Synced(int cxid, long zxid) implements Command {}
+
+  public record Notify(WatchEvent event) implements Command {}
+
+  /** Settings a session needs from its server. */
+  public record Context(
+      ActorRef<DataTreeActor.Command> tree,
+      ActorRef<WritePath> writes,
+      ActorRef<SessionTrackerActor.Command> tracker,
+      dev.paddock.tree.TreeView view,
+      String superDigest,
+      long touchIntervalMs) {}
+
+  private static final class Pending {
+    final int cxid;
+    final Op op;
+    final List<Id> auth;
+    boolean sent;
+
+    Pending(int cxid, Op op, List<Id> auth) {
+      this.cxid = cxid;
+      this.op = op;
+      this.auth = auth;
+    }
+
+    boolean ordered() {
+      return op instanceof Op.Write || op instanceof Op.Sync;
+    }
+  }
+
+  private final long sessionId;
+  private final byte[] password;
+  private final int timeoutMs;
+  private final ActorRef<SessionOutput> frontDoor;
+  private final Context env;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final List<Id> authIds = new ArrayList<>();
+  private boolean open;
+  private boolean ended;
+  private long lastTouch;
+
+  /**
+   * @param isNew true when the session is being created (its CreateSession txn is submitted and
+   *     the client hears Connected once it commits); false when an existing session re-attaches
+   */
+  public static Behavior<Command> create(long sessionId, byte[] password, int timeoutMs,
+      boolean isNew, ActorRef<SessionOutput> frontDoor, List<Id> initialIds, Context env) {
+    return Behaviors.setup(ctx -> new SessionActor(ctx, sessionId, password, timeoutMs, isNew,
+        frontDoor, initialIds, env));
+  }
+
+  private SessionActor(ActorContext<Command> ctx, long sessionId, byte[] password, int timeoutMs,
+      boolean isNew, ActorRef<SessionOutput> frontDoor, List<Id> initialIds, Context env) {
+    super(ctx);
+    this.sessionId = sessionId;
+    this.password = password;
+    this.timeoutMs = timeoutMs;
+    this.frontDoor = frontDoor;
+    this.env = env;
+    this.authIds.addAll(initialIds);
+    ctx.watch(frontDoor);
+    env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
+    if (isNew) {
+      env.writes().tell(new WritePath.SubmitWrite(
+          new WriteRequest(sessionId, 0, new Op.CreateSession(timeoutMs), List.of())));
+    } else {
+      becomeOpen(-1);
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Ping.class, p -> {
+          touch(true);
+          frontDoor.tell(new SessionOutput.Pong(env.view().latest().zxid()));
+          return this;
+        })
+        .onMessage(AddAuth.class, this::onAddAuth)
+        .onMessage(Committed.class, this::onCommitted)
+        .onMessage(ReadDone.class, r -> complete(r.cxid(), r.zxid(), r.result()))
+        .onMessage(Synced.class, s -> complete(s.cxid(), s.zxid(), Result.DONE))
+        .onMessage(Notify.class, n -> {
+          frontDoor.tell(new SessionOutput.Event(n.event()));
+          return this;
+        })
+        .onMessage(Supersede.class, s -> end(s.reason(), s.detail()))
+        .onSignal(Terminated.class, t -> Behaviors.stopped())
+        .onSignal(PostStop.class, s -> {
+          env.tree().tell(new DataTreeActor.Detach(sessionId, getContext().getSelf()));
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onSubmit(Submit s) {
+    if (ended) {
+      return this;
+    }
+    touch(false);
+    queue.addLast(new Pending(s.cxid(), s.op(), List.copyOf(authIds)));
+    sendReady();
+    return this;
+  }
+
+  private void sendReady() {
+    boolean writeOutstanding = false;
+    for (Pending p : queue) {
+      if (!p.sent) {
+        if (p.ordered()) {
+          send(p);
+        } else if (!writeOutstanding) {
+          send(p);
+        } else {
+          return;
+        }
+      }
+      if (p.ordered()) {
+        writeOutstanding = true;
+      }
+    }
+  }
+
+  private void send(Pending p) {
+    p.sent = true;
+    if (p.op instanceof Op.Write w) {
+      env.writes().tell(new WritePath.SubmitWrite(new WriteRequest(sessionId, p.cxid, w, p.auth)));
+    } else if (p.op instanceof Op.Sync) {
+      env.writes().tell(new WritePath.SubmitSync(sessionId, p.cxid));
+    } else {
+      env.tree().tell(new DataTreeActor.Read(sessionId, p.cxid, (Op.Read) p.op, p.auth,
+          getContext().getSelf()));
+    }
+  }
+
+  private Behavior<Command> onCommitted(Committed c) {
+    Txn txn = c.entry().txn();
+    if (txn instanceof Txn.CreateSession && !open) {
+      becomeOpen(c.zxid());
+      return this;
+    }
+    if (txn instanceof Txn.CloseSession) {
+      Pending head = queue.peekFirst();
+      if (head != null && head.op instanceof Op.CloseSession && head.cxid == c.entry().cxid()) {
+        queue.pollFirst();
+        frontDoor.tell(new SessionOutput.Reply(head.cxid, c.zxid(), Result.DONE));
+        return end(SessionOutput.Reason.CLOSED, "session closed by client");
+      }
+      return end(SessionOutput.Reason.EXPIRED, "session expired");
+    }
+    Pending head = queue.peekFirst();
+    Result result = head == null ? null : WriteResults.of(head.op, c.result());
+    return complete(c.entry().cxid(), c.zxid(), result);
+  }
+
+  private Behavior<Command> complete(int cxid, long zxid, Result result) {
+    Pending head = queue.peekFirst();
+    if (head == null || head.cxid != cxid) {
+      getContext().getLog().error("session 0x{}: reply for cxid {} but next expected is {}",
+          Long.toHexString(sessionId), cxid, head == null ? "none" : head.cxid);
+      return end(SessionOutput.Reason.UNAVAILABLE, "internal ordering error");
+    }
+    queue.pollFirst();
+    frontDoor.tell(new SessionOutput.Reply(cxid, zxid, result));
+    sendReady();
+    return this;
+  }
+
+  private Behavior<Command> onAddAuth(AddAuth a) {
+    if (!Acls.DIGEST.equals(a.scheme()) || a.auth() == null) {
+      frontDoor.tell(new SessionOutput.AuthReply(Code.AUTH_FAILED));
+      return end(SessionOutput.Reason.AUTH_FAILED, "unsupported auth scheme " + a.scheme());
+    }
+    String id = Acls.digestId(new String(a.auth(), StandardCharsets.UTF_8));
+    if (!env.superDigest().isEmpty() && env.superDigest().equals(id)) {
+      authIds.add(new Id(Acls.SUPER, ""));
+    }
+    Id digest = new Id(Acls.DIGEST, id);
+    if (!authIds.contains(digest)) {
+      authIds.add(digest);
+    }
+    frontDoor.tell(new SessionOutput.AuthReply(Code.OK));
+    return this;
+  }
+
+  private void becomeOpen(long zxid) {
+    open = true;
+    env.tracker().tell(new SessionTrackerActor.Touch(sessionId));
+    lastTouch = System.nanoTime();
+    frontDoor.tell(new SessionOutput.Connected(sessionId, password, timeoutMs, zxid,
+        getContext().getSelf()));
+  }
+
+  /** Touches reach the tracker at most a few times per tick; expiry has tick granularity. */
+  private void touch(boolean force) {
+    long now = System.nanoTime();
+    if (force || now - lastTouch > env.touchIntervalMs() * 1_000_000L) {
+      lastTouch = now;
+      env.tracker().tell(new SessionTrackerActor.Touch(sessionId));
+    }
+  }
+
+  private Behavior<Command> end(SessionOutput.Reason reason, String detail) {
+    if (!ended) {
+      ended = true;
+      Iterator<Pending> it = queue.iterator();
+      while (it.hasNext()) {
+        it.next();
+        it.remove();
+      }
+      frontDoor.tell(new SessionOutput.Closed(reason, detail));
+    }
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,234 @@
+package dev.paddock.session;
+
+import dev.paddock.api.Id;
+import dev.paddock.request.Op;
+import dev.paddock.request.WritePath;
+import dev.paddock.request.WriteRequest;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.PersistentColls;
+import dev.paddock.tree.TreeSnapshot;
+import dev.paddock.tree.TreeView;
+import dev.paddock.txn.Zxid;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Sessions of one server. Every server opens sessions for its clients (one {@link SessionActor}
+ * child each) and checks re-attaching clients; the server that leads also owns expiry: it keeps
+ * the deadlines of every session in the ensemble and proposes a closeSession txn for each one
+ * that goes silent. Learners collect which sessions they heard from and hand the ids to their
+ * role actor, which forwards them to the leader with its pings.
+ */
+public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerActor.Command> {
+
+  public sealed interface Command {}
+
+  /** A front door asks to open a new session (id 0) or to re-attach an existing one. */
+  public record Connect(int requestedTimeoutMs, long sessionId, byte[] password,
+      long lastZxidSeen, List<Id> connectionIds, ActorRef<SessionOutput> frontDoor)
+      implements Command {}
+
+  /** The client of this session showed signs of life here. */
+  public record Touch(long sessionId) implements Command {}
+
+  /** Touches forwarded by a learner to the leader. */
+  public record TouchAll(List<Long> sessionIds) implements Command {}
+
+  /** This server's role changed: new write path; sessions open here end (clients reconnect). */
+  public record RoleChanged(ActorRef<WritePath> writes, boolean leading) implements Command {}
+
+  /** A session txn committed (leader only): start or stop tracking its deadline. */
+  public record Track(long sessionId, int timeoutMs) implements Command {}
+
+  public record Untrack(long sessionId) implements Command {}
+
+  /** Learners: hand over the ids touched since the last call. */
+  public record DrainTouched(ActorRef<List<Long>> replyTo) implements Command {}
+
+  public record GetLocalSessions(ActorRef<List<Long>> replyTo) implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record SessionStopped(long sessionId, ActorRef<SessionActor.Command> ref)
+      implements Command {}
+
+  /** What a tracker needs from its server. */
+  public record Config(int serverId, byte[] secret, int minTimeoutMs, int maxTimeoutMs,
+      int tickMs, String superDigest) {}
+
+  private final Config config;
+  private final TreeView view;
+  private final ActorRef<DataTreeActor.Command> tree;
+  private final SessionIds ids;
+  private final SessionTable table;
+  private final Map<Long, ActorRef<SessionActor.Command>> local = new HashMap<>();
+  private final Set<Long> touched = new HashSet<>();
+  private ActorRef<WritePath> writes;
+  private boolean leading;
+  private long children;
+
+  public static Behavior<Command> create(Config config, TreeView view,
+      ActorRef<DataTreeActor.Command> tree) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new SessionTrackerActor(ctx, timers, config, view, tree)));
+  }
+
+  private SessionTrackerActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      Config config, TreeView view, ActorRef<DataTreeActor.Command> tree) {
+    super(ctx);
+    this.config = config;
+    this.view = view;
+    this.tree = tree;
+    this.ids = new SessionIds(config.serverId(), config.secret(), System.currentTimeMillis());
+    this.table = new SessionTable(config.tickMs());
+    timers.startTimerWithFixedDelay(new Tick(), Duration.ofMillis(config.tickMs()));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Connect.class, this::onConnect)
+        .onMessage(Touch.class, t -> {
+          touch(t.sessionId());
+          return this;
+        })
+        .onMessage(TouchAll.class, t -> {
+          t.sessionIds().forEach(this::touch);
+          return this;
+        })
+        .onMessage(RoleChanged.class, this::onRoleChanged)
+        .onMessage(Track.class, t -> {
+          table.track(t.sessionId(), t.timeoutMs(), now());
+          return this;
+        })
+        .onMessage(Untrack.class, u -> {
+          table.remove(u.sessionId());
+          return this;
+        })
+        .onMessage(DrainTouched.class, d -> {
+          d.replyTo().tell(new ArrayList<>(touched));
+          touched.clear();
+          return this;
+        })
+        .onMessage(GetLocalSessions.class, g -> {
+          g.replyTo().tell(new ArrayList<>(local.keySet()));
+          return this;
+        })
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(SessionStopped.class, s -> {
+          local.remove(s.sessionId(), s.ref());
+          return this;
+        })
+        .onSignal(Terminated.class, t -> this)
+        .build();
+  }
+
+  private Behavior<Command> onConnect(Connect c) {
+    if (writes == null) {
+      c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.UNAVAILABLE,
+          "this server is not serving clients right now"));
+      return this;
+    }
+    int timeout = Math.max(config.minTimeoutMs(), Math.min(config.maxTimeoutMs(),
+        c.requestedTimeoutMs()));
+    TreeSnapshot latest = view.latest();
+    if (c.lastZxidSeen() > latest.zxid()) {
+      c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.STALE_SERVER,
+          "client has seen zxid " + Zxid.toHex(c.lastZxidSeen()) + ", this server only "
+              + Zxid.toHex(latest.zxid())));
+      return this;
+    }
+    long id = c.sessionId();
+    boolean isNew = id == 0;
+    if (isNew) {
+      id = ids.nextId();
+    } else if (!ids.passwordMatches(id, c.password())
+        || PersistentColls.get(latest.sessions(), id) == null
+        || leading && !table.contains(id)) {
+      c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.EXPIRED,
+          "session 0x" + Long.toHexString(id) + " is expired or its password is wrong"));
+      return this;
+    }
+    ActorRef<SessionActor.Command> previous = local.remove(id);
+    if (previous != null) {
+      previous.tell(new SessionActor.Supersede(SessionOutput.Reason.MOVED,
+          "session re-attached on another connection"));
+    }
+    SessionActor.Context env = new SessionActor.Context(tree, writes, getContext().getSelf(),
+        view, config.superDigest(), Math.max(1, config.tickMs() / 4));
+    ActorRef<SessionActor.Command> session = getContext().spawn(
+        SessionActor.create(id, ids.passwordFor(id), timeout, isNew, c.frontDoor(),
+            c.connectionIds(), env),
+        "session-" + Long.toHexString(id) + "-" + (++children));
+    getContext().watchWith(session, new SessionStopped(id, session));
+    local.put(id, session);
+    if (!isNew && leading) {
+      table.track(id, timeout, now());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRoleChanged(RoleChanged r) {
+    if (writes != null && !writes.equals(r.writes())) {
+      for (ActorRef<SessionActor.Command> s : local.values()) {
+        s.tell(new SessionActor.Supersede(SessionOutput.Reason.UNAVAILABLE,
+            "server changed role; reconnect"));
+      }
+      local.clear();
+    }
+    writes = r.writes();
+    boolean wasLeading = leading;
+    leading = r.leading();
+    if (leading && !wasLeading) {
+      rearmAll();
+    }
+    return this;
+  }
+
+  /** A new leader gives every live session a fresh full timeout (ZooKeeper does the same). */
+  private void rearmAll() {
+    var it = view.latest().sessions().iterator();
+    long now = now();
+    while (it.hasNext()) {
+      var e = it.next();
+      table.track(e._1(), e._2(), now);
+    }
+  }
+
+  private void touch(long sessionId) {
+    if (leading) {
+      table.touch(sessionId, now());
+    } else {
+      touched.add(sessionId);
+    }
+  }
+
+  private Behavior<Command> onTick() {
+    if (!leading || writes == null) {
+      return this;
+    }
+    for (long id : table.expired(now())) {
+      getContext().getLog().info("session 0x{} expired", Long.toHexString(id));
+      writes.tell(new WritePath.SubmitWrite(
+          new WriteRequest(id, 0, new Op.CloseSession(), List.of())));
+    }
+    return this;
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000L;
+  }
+}

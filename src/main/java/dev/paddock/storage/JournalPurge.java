@@ -1,0 +1,38 @@
+package dev.paddock.storage;
+
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.JournalProtocol;
+import org.apache.pekko.persistence.Persistence;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * Deletes a prefix of one persistence id's journal. Typed persistence only deletes events as a
+ * side effect of its count-based snapshot retention, which cannot express "everything up to the
+ * oldest tree snapshot we keep", so the log asks its journal plugin directly with the same
+ * message the persistence runtime itself sends. The journal acknowledges to the sender; nothing
+ * waits for it, because a purge that does not happen only costs disk space until the next one.
+ */
+final class JournalPurge {
+  private final ActorContext<?> ctx;
+  private final String persistenceId;
+  private final String journalPluginId;
+
+  JournalPurge(ActorContext<?> ctx, String persistenceId, String journalPluginId) {
+    this.ctx = ctx;
+    this.persistenceId = persistenceId;
+    this.journalPluginId = journalPluginId;
+  }
+
+  String journalPluginId() {
+    return journalPluginId;
+  }
+
+  void deleteTo(long sequenceNr) {
+    org.apache.pekko.actor.ActorRef journal = Persistence.get(Adapter.toClassic(ctx.getSystem()))
+        .journalFor(journalPluginId, ConfigFactory.empty());
+    journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId, sequenceNr,
+        org.apache.pekko.actor.ActorRef.noSender()), org.apache.pekko.actor.ActorRef.noSender());
+    ctx.getLog().info("purged transaction log events up to sequence number {}", sequenceNr);
+  }
+}

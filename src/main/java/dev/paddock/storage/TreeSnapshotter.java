@@ -1,0 +1,146 @@
+package dev.paddock.storage;
+
+import dev.paddock.tree.TreeSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * Saves tree snapshots through the Pekko snapshot store. Each save journals a tiny marker event;
+ * the behavior's state is the tree itself, and the retention "a snapshot every event, keep N"
+ * makes Pekko write that state after every marker and drop older snapshots and markers. Writing
+ * happens on the store's I/O thread from an immutable tree, so applies never stall. Once a
+ * snapshot is durable the transaction log is told it may forget what the snapshots cover.
+ * A marker replayed without its snapshot (a crash between the two) changes nothing.
+ */
+public final class TreeSnapshotter
+    extends EventSourcedBehavior<TreeSnapshotter.Command, TreeSnapshotter.Event, StoredTree> {
+
+  public sealed interface Command {}
+
+  public record Save(TreeSnapshot tree) implements Command {}
+
+  public sealed interface Event {}
+
+  public record Taken(long zxid) implements Event {}
+
+  private final ActorContext<Command> ctx;
+  private final ActorRef<StoredTree> onRecovered;
+  private final ActorRef<TxnLog.Command> log;
+  private final int keep;
+  private final String journalPluginId;
+  private final String snapshotPluginId;
+  private TreeSnapshot pending;
+  private boolean saving;
+
+  public static Behavior<Command> create(String persistenceId, String journalPluginId,
+      String snapshotPluginId, int keep, ActorRef<TxnLog.Command> log,
+      ActorRef<StoredTree> onRecovered) {
+    StoredTree.registerReader();
+    return Behaviors.setup(ctx -> new TreeSnapshotter(ctx, persistenceId, journalPluginId,
+        snapshotPluginId, keep, log, onRecovered));
+  }
+
+  private TreeSnapshotter(ActorContext<Command> ctx, String persistenceId,
+      String journalPluginId, String snapshotPluginId, int keep, ActorRef<TxnLog.Command> log,
+      ActorRef<StoredTree> onRecovered) {
+    super(PersistenceId.ofUniqueId(persistenceId));
+    this.ctx = ctx;
+    this.onRecovered = onRecovered;
+    this.log = log;
+    this.keep = keep;
+    this.journalPluginId = journalPluginId;
+    this.snapshotPluginId = snapshotPluginId;
+  }
+
+  @Override
+  public StoredTree emptyState() {
+    return StoredTree.empty();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, StoredTree> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Save.class, (state, save) -> {
+          if (saving || state.tree() != null && save.tree().zxid() <= state.tree().zxid()) {
+            return Effect().none();
+          }
+          saving = true;
+          pending = save.tree();
+          return Effect().persist(new Taken(save.tree().zxid()));
+        })
+        .build();
+  }
+
+  @Override
+  public EventHandler<StoredTree, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Taken.class, (state, taken) -> {
+          if (pending == null || pending.zxid() != taken.zxid()) {
+            return state;
+          }
+          List<Long> kept = new ArrayList<>(state.keptZxids());
+          kept.add(taken.zxid());
+          while (kept.size() > keep) {
+            kept.remove(0);
+          }
+          StoredTree next = new StoredTree(pending, kept);
+          pending = null;
+          return next;
+        })
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(1, keep).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SignalHandler<StoredTree> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), onRecoveredSignal())
+        .onSignal(SnapshotCompleted.class, (state, done) -> {
+          saving = false;
+          if (state.tree() != null && !state.keptZxids().isEmpty()) {
+            ctx.getLog().info("tree snapshot at zxid 0x{} is durable ({} nodes)",
+                Long.toHexString(state.tree().zxid()), state.tree().nodeCount());
+            log.tell(new TxnLog.Purge(state.tree().zxid(), state.keptZxids().get(0)));
+          }
+        })
+        .onSignal(SnapshotFailed.class, (state, failed) -> {
+          saving = false;
+          ctx.getLog().warn("tree snapshot failed; the log keeps everything until the next one",
+              failed.getFailure());
+        })
+        .build();
+  }
+
+  private java.util.function.Consumer<StoredTree> onRecoveredSignal() {
+    return state -> onRecovered.tell(state);
+  }
+
+  @Override
+  public String journalPluginId() {
+    return journalPluginId;
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return snapshotPluginId;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.paddock.tree;
+
+import dev.paddock.api.Acl;
+import dev.paddock.api.Id;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** ACL rules of ZooKeeper's built-in schemes: world, auth, digest, ip and super. */
+public final class Acls {
+  public static final String WORLD = "world";
+  public static final String AUTH = "auth";
+  public static final String DIGEST = "digest";
+  public static final String IP = "ip";
+  public static final String SUPER = "super";
+
+  /** Identical ACL lists are shared between nodes, as ZooKeeper's ACL cache does. */
+  private static final ConcurrentHashMap<List<Acl>, List<Acl>> INTERNED = new ConcurrentHashMap<>();
+
+  private Acls() {}
+
+  public static List<Acl> intern(List<Acl> acl) {
+    List<Acl> copy = List.copyOf(acl);
+    List<Acl> prev = INTERNED.putIfAbsent(copy, copy);
+    return prev == null ? copy : prev;
+  }
+
+  /** ZooKeeper's digest id for "user:password": user:base64(sha1("user:password")). */
+  public static String digestId(String userPassword) {
+    int colon = userPassword.indexOf(':');
+    String user = colon < 0 ? userPassword : userPassword.substring(0, colon);
+    try {
+      byte[] sha = MessageDigest.getInstance("SHA1")
+          .digest(userPassword.getBytes(StandardCharsets.UTF_8));
+      return user + ":" + Base64.getEncoder().encodeToString(sha);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA1 is required by the Java platform", e);
+    }
+  }
+
+  /**
+   * Validates an ACL given on create or setACL and expands the "auth" scheme to the caller's
+   * authenticated digest ids. Returns null when the ACL is invalid (ZooKeeper's InvalidACL).
+   */
+  public static List<Acl> fixup(List<Acl> requested, List<Id> authIds) {
+    if (requested == null || requested.isEmpty()) {
+      return null;
+    }
+    List<Acl> unique = new ArrayList<>();
+    for (Acl a : requested) {
+      if (a == null || a.id() == null || a.id().scheme() == null || a.id().id() == null) {
+        return null;
+      }
+      if (!unique.contains(a)) {
+        unique.add(a);
+      }
+    }
+    List<Acl> out = new ArrayList<>();
+    for (Acl a : unique) {
+      Id id = a.id();
+      if (id.scheme().equals(WORLD) && id.id().equals("anyone")) {
+        out.add(a);
+      } else if (id.scheme().equals(AUTH)) {
+        boolean any = false;
+        for (Id caller : authIds) {
+          if (caller.scheme().equals(DIGEST)) {
+            any = true;
+            out.add(new Acl(a.perms(), caller));
+          }
+        }
+        if (!any) {
+          return null;
+        }
+      } else if (id.scheme().equals(DIGEST)) {
+        if (id.id().split(":").length != 2) {
+          return null;
+        }
+        out.add(a);
+      } else if (id.scheme().equals(IP)) {
+        if (!validIpExpression(id.id())) {
+          return null;
+        }
+        out.add(a);
+      } else {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** True when the caller holds {@code perm} on a node with this ACL. */
+  public static boolean permits(List<Acl> acl, int perm, List<Id> authIds) {
+    if (acl == null || acl.isEmpty()) {
+      return true;
+    }
+    for (Id caller : authIds) {
+      if (caller.scheme().equals(SUPER)) {
+        return true;
+      }
+    }
+    for (Acl a : acl) {
+      if ((a.perms() & perm) == 0) {
+        continue;
+      }
+      Id id = a.id();
+      if (id.scheme().equals(WORLD) && id.id().equals("anyone")) {
+        return true;
+      }
+      for (Id caller : authIds) {
+        if (caller.scheme().equals(id.scheme()) && matches(id.scheme(), caller.id(), id.id())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  public static boolean isSuper(List<Id> authIds) {
+    for (Id caller : authIds) {
+      if (caller.scheme().equals(SUPER)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean matches(String scheme, String callerId, String aclId) {
+    return switch (scheme) {
+      case DIGEST -> callerId.equals(aclId);
+      case IP -> ipMatches(callerId, aclId);
+      default -> false;
+    };
+  }
+
+  static boolean validIpExpression(String expr) {
+    String[] parts = expr.split("/", 2);
+    byte[] addr = ipBytes(parts[0]);
+    if (addr == null) {
+      return false;
+    }
+    if (parts.length == 2) {
+      try {
+        int bits = Integer.parseInt(parts[1]);
+        return bits >= 0 && bits <= addr.length * 8;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean ipMatches(String callerIp, String aclExpr) {
+    String[] parts = aclExpr.split("/", 2);
+    byte[] aclAddr = ipBytes(parts[0]);
+    byte[] caller = ipBytes(callerIp);
+    if (aclAddr == null || caller == null || aclAddr.length != caller.length) {
+      return false;
+    }
+    int bits = aclAddr.length * 8;
+    if (parts.length == 2) {
+      try {
+        bits = Integer.parseInt(parts[1]);
+      } catch (NumberFormatException e) {
+        return false;
+      }
+      if (bits < 0 || bits > aclAddr.length * 8) {
+        return false;
+      }
+    }
+    for (int i = 0; i < aclAddr.length; i++) {
+      int maskBits = Math.max(0, Math.min(8, bits - i * 8));
+      int mask = maskBits == 0 ? 0 : (0xff << (8 - maskBits)) & 0xff;
+      if ((aclAddr[i] & mask) != (caller[i] & mask)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Parses a literal IPv4 or IPv6 address without ever resolving a host name. */
+  static byte[] ipBytes(String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    boolean v4 = s.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+    boolean v6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> c == ':' || c == '.'
+        || Character.digit(c, 16) >= 0);
+    if (v4) {
+      String[] octets = s.split("\\.", -1);
+      if (octets.length != 4) {
+        return null;
+      }
+      byte[] b = new byte[4];
+      for (int i = 0; i < 4; i++) {
+        if (octets[i].isEmpty() || octets[i].length() > 3) {
+          return null;
+        }
+        int v = Integer.parseInt(octets[i]);
+        if (v > 255) {
+          return null;
+        }
+        b[i] = (byte) v;
+      }
+      return b;
+    }
+    if (v6) {
+      try {
+        return InetAddress.getByName(s).getAddress();
+      } catch (UnknownHostException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.paddock.tree;
+
+import dev.paddock.api.Id;
+import dev.paddock.api.WatchEvent;
+import dev.paddock.request.Op;
+import dev.paddock.request.Result;
+import dev.paddock.request.TreeReads;
+import dev.paddock.session.SessionActor;
+import dev.paddock.txn.TxnEntry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Owns this server's committed tree and its watches. Applies committed txns strictly in the
+ * order received (the role actor sends them in zxid order), answers this server's sessions for
+ * their writes, serves reads, and fires watches from the same mailbox, so a watch is registered
+ * atomically with the read it rides on and every event precedes the replies that follow it.
+ * Never touches the disk: snapshots are handed off as immutable trees.
+ */
+public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command> {
+
+  public sealed interface Command {}
+
+  /** A sync to answer once every txn committed before it is applied. */
+  public record SyncPoint(long sessionId, int cxid) {}
+
+  /** Committed txns in zxid order, then the syncs that waited for them. */
+  public record Apply(List<TxnEntry> entries, List<SyncPoint> syncs) implements Command {}
+
+  public record Read(long sessionId, int cxid, Op.Read op, List<Id> authIds,
+      ActorRef<SessionActor.Command> session) implements Command {}
+
+  /** Routes this session's write replies and events to {@code session}. */
+  public record Attach(long sessionId, ActorRef<SessionActor.Command> session) implements Command {}
+
+  public record Detach(long sessionId, ActorRef<SessionActor.Command> session) implements Command {}
+
+  /** Replaces the whole tree (SNAP sync); watches of every session fire as ZooKeeper's do not, so
+   * sessions are expected to have been closed by the caller before. */
+  public record Replace(TreeSnapshot snapshot) implements Command {}
+
+  public record GetInfo(ActorRef<Info> replyTo) implements Command {}
+
+  /** Facts for tests, four-letter words and benchmarks. */
+  public record Info(long lastZxid, long digest, int nodeCount, int watchCount,
+      int watchedPaths, int sessionCount, TreeSnapshot snapshot) {}
+
+  public record SetConfigData(byte[] data) implements Command {}
+
+  /** Where snapshots go; may be absent (tests). */
+  public interface SnapshotSink {
+    void save(TreeSnapshot snapshot);
+  }
+
+  private DataTree tree;
+  private TreeReads<ActorRef<SessionActor.Command>> reads;
+  private final WatchManager<ActorRef<SessionActor.Command>> watches = new WatchManager<>();
+  private final Map<Long, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
+  private final TreeView view;
+  private final SnapshotSink snapshots;
+  private final int snapCount;
+  private int untilSnapshot;
+
+  public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
+      int snapCount) {
+    return Behaviors.setup(ctx -> new DataTreeActor(ctx, tree, view, snapshots, snapCount));
+  }
+
+  private DataTreeActor(ActorContext<Command> ctx, DataTree tree, TreeView view,
+      SnapshotSink snapshots, int snapCount) {
+    super(ctx);
+    this.tree = tree;
+    this.reads = new TreeReads<>(tree, watches);
+    this.view = view;
+    this.snapshots = snapshots;
+    this.snapCount = snapCount;
+    this.untilSnapshot = nextSnapshotDistance();
+    view.publish(tree.snapshot());
+  }
+
+  /** Like ZooKeeper, randomise the distance so an ensemble does not snapshot all at once. */
+  private int nextSnapshotDistance() {
+    int half = Math.max(1, snapCount / 2);
+    return half + ThreadLocalRandom.current().nextInt(half);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Apply.class, this::onApply)
+        .onMessage(Read.class, this::onRead)
+        .onMessage(Attach.class, a -> {
+          sessions.put(a.sessionId(), a.session());
+          return this;
+        })
+        .onMessage(Detach.class, d -> {
+          sessions.remove(d.sessionId(), d.session());
+          watches.removeWatcher(d.session());
+          return this;
+        })
+        .onMessage(Replace.class, r -> {
+          tree = DataTree.fromSnapshot(r.snapshot());
+          reads = new TreeReads<>(tree, watches);
+          view.publish(tree.snapshot());
+          return this;
+        })
+        .onMessage(GetInfo.class, g -> {
+          g.replyTo().tell(new Info(tree.lastZxid(), tree.digest(), tree.nodeCount(),
+              watches.watchCount(), watches.pathCount(), tree.sessions().size(),
+              tree.snapshot()));
+          return this;
+        })
+        .onMessage(SetConfigData.class, s -> {
+          tree.setConfigData(s.data());
+          view.publish(tree.snapshot());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onApply(Apply a) {
+    for (TxnEntry e : a.entries()) {
+      if (e.zxid() <= tree.lastZxid()) {
+        continue;
+      }
+      Applied applied = tree.apply(e);
+      for (WatchEvent ev : applied.events()) {
+        for (WatchManager.Delivery<ActorRef<SessionActor.Command>> d : watches.trigger(ev)) {
+          d.watcher().tell(new SessionActor.Notify(d.event()));
+        }
+      }
+      ActorRef<SessionActor.Command> owner = sessions.get(e.sessionId());
+      if (owner != null) {
+        owner.tell(new SessionActor.Committed(e, applied.result(), tree.lastZxid()));
+      }
+      if (--untilSnapshot <= 0 && snapshots != null) {
+        snapshots.save(tree.snapshot());
+        untilSnapshot = nextSnapshotDistance();
+      }
+    }
+    for (SyncPoint s : a.syncs()) {
+      ActorRef<SessionActor.Command> owner = sessions.get(s.sessionId());
+      if (owner != null) {
+        owner.tell(new SessionActor.Synced(s.cxid(), tree.lastZxid()));
+      }
+    }
+    view.publish(tree.snapshot());
+    return this;
+  }
+
+  private Behavior<Command> onRead(Read r) {
+    ActorRef<SessionActor.Command> session = r.session();
+    Result result = reads.read(r.op(), session, r.sessionId(), r.authIds(),
+        ev -> session.tell(new SessionActor.Notify(ev)));
+    session.tell(new SessionActor.ReadDone(r.cxid(), tree.lastZxid(), result));
+    return this;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.paddock.tree;
+
+import java.util.zip.CRC32C;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.collection.immutable.HashMap;
+
+/**
+ * An order-independent fingerprint of a tree: the sum of a 64-bit hash per node and per session.
+ * Two replicas with equal digests hold the same nodes, data, ACLs and Stats. /zookeeper/config is
+ * left out because each server fills it from its own configuration.
+ */
+final class TreeDigest {
+  private TreeDigest() {}
+
+  static long of(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions) {
+    long sum = 0;
+    Iterator<Tuple2<String, DataNode>> it = nodes.iterator();
+    while (it.hasNext()) {
+      Tuple2<String, DataNode> e = it.next();
+      if (!e._1().equals(DataTree.CONFIG)) {
+        sum += nodeHash(e._1(), e._2());
+      }
+    }
+    Iterator<Tuple2<Long, Integer>> s = sessions.iterator();
+    while (s.hasNext()) {
+      Tuple2<Long, Integer> e = s.next();
+      sum += mix(e._1() * 31 + e._2());
+    }
+    return sum;
+  }
+
+  private static long nodeHash(String path, DataNode n) {
+    CRC32C crc = new CRC32C();
+    crc.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (n.data() != null) {
+      crc.update(n.data());
+    }
+    long h = crc.getValue();
+    h = h * 31 + (n.data() == null ? -1 : 0);
+    h = h * 31 + n.acl().hashCode();
+    h = h * 31 + n.czxid();
+    h = h * 31 + n.mzxid();
+    h = h * 31 + n.ctime();
+    h = h * 31 + n.mtime();
+    h = h * 31 + n.version();
+    h = h * 31 + n.createCount();
+    h = h * 31 + n.aversion();
+    h = h * 31 + n.ephemeralOwner();
+    h = h * 31 + n.pzxid();
+    h = h * 31 + n.children().size();
+    return mix(h);
+  }
+
+  /** A 64-bit finalizer so that summed hashes do not cancel in simple patterns. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+}

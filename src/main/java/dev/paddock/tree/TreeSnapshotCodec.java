@@ -1,0 +1,135 @@
+package dev.paddock.tree;
+
+import dev.paddock.api.Acl;
+import dev.paddock.txn.TxnCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.collection.immutable.HashSet;
+import scala.collection.mutable.ReusableBuilder;
+
+/**
+ * The on-disk form of a tree: zxid, sessions, a table of distinct ACL lists, then every node
+ * without its child list (children are rebuilt from the paths, so they cannot disagree with the
+ * nodes). Streams node by node; a tree of a million znodes is never held as one byte array.
+ */
+public final class TreeSnapshotCodec {
+  private static final int MAGIC = 0x50445452; // "PDTR"
+  private static final int VERSION = 1;
+
+  private TreeSnapshotCodec() {}
+
+  public static void write(TreeSnapshot t, DataOutput out) throws IOException {
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION);
+    out.writeLong(t.zxid());
+    out.writeInt(t.sessions().size());
+    Iterator<Tuple2<Long, Integer>> s = t.sessions().iterator();
+    while (s.hasNext()) {
+      Tuple2<Long, Integer> e = s.next();
+      out.writeLong(e._1());
+      out.writeInt(e._2());
+    }
+    Map<List<Acl>, Integer> aclIndex = new IdentityHashMap<>();
+    List<List<Acl>> acls = new ArrayList<>();
+    Iterator<DataNode> values = t.nodes().valuesIterator();
+    while (values.hasNext()) {
+      List<Acl> acl = values.next().acl();
+      if (!aclIndex.containsKey(acl)) {
+        aclIndex.put(acl, acls.size());
+        acls.add(acl);
+      }
+    }
+    out.writeInt(acls.size());
+    for (List<Acl> acl : acls) {
+      TxnCodec.writeAcl(out, acl);
+    }
+    out.writeInt(t.nodes().size());
+    Iterator<Tuple2<String, DataNode>> it = t.nodes().iterator();
+    while (it.hasNext()) {
+      Tuple2<String, DataNode> e = it.next();
+      DataNode n = e._2();
+      TxnCodec.writeString(out, e._1());
+      TxnCodec.writeBytes(out, n.data());
+      out.writeInt(aclIndex.get(n.acl()));
+      out.writeLong(n.czxid());
+      out.writeLong(n.mzxid());
+      out.writeLong(n.ctime());
+      out.writeLong(n.mtime());
+      out.writeInt(n.version());
+      out.writeInt(n.createCount());
+      out.writeInt(n.aversion());
+      out.writeLong(n.ephemeralOwner());
+      out.writeLong(n.pzxid());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public static TreeSnapshot read(DataInput in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a tree snapshot");
+    }
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IOException("unsupported tree snapshot version " + version);
+    }
+    long zxid = in.readLong();
+    int sessionCount = TxnCodec.readCount(in);
+    scala.collection.immutable.HashMap<Long, Integer> sessions = PersistentColls.emptyMap();
+    for (int i = 0; i < sessionCount; i++) {
+      sessions = sessions.updated(in.readLong(), in.readInt());
+    }
+    int aclCount = TxnCodec.readCount(in);
+    List<List<Acl>> acls = new ArrayList<>(aclCount);
+    for (int i = 0; i < aclCount; i++) {
+      acls.add(Acls.intern(TxnCodec.readAcl(in)));
+    }
+    int nodeCount = TxnCodec.readCount(in);
+    Map<String, DataNode> flat = new HashMap<>(nodeCount * 2);
+    Map<String, List<String>> children = new HashMap<>();
+    for (int i = 0; i < nodeCount; i++) {
+      String path = TxnCodec.readString(in);
+      byte[] data = TxnCodec.readBytes(in);
+      int aclIdx = in.readInt();
+      if (path == null || aclIdx < 0 || aclIdx >= acls.size()) {
+        throw new IOException("corrupt node record " + i);
+      }
+      DataNode n = new DataNode(data, acls.get(aclIdx), in.readLong(), in.readLong(),
+          in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
+          in.readLong(), PersistentColls.emptySet());
+      flat.put(path, n);
+      if (!path.equals("/")) {
+        children.computeIfAbsent(Paths.parent(path), k -> new ArrayList<>()).add(Paths.name(path));
+      }
+    }
+    ReusableBuilder<Tuple2<String, DataNode>, scala.collection.immutable.HashMap<String, DataNode>>
+        nodes = (ReusableBuilder<Tuple2<String, DataNode>,
+            scala.collection.immutable.HashMap<String, DataNode>>)
+            (Object) scala.collection.immutable.HashMap$.MODULE$.newBuilder();
+    for (Map.Entry<String, DataNode> e : flat.entrySet()) {
+      DataNode n = e.getValue();
+      List<String> kids = children.get(e.getKey());
+      if (kids != null) {
+        HashSet<String> set = PersistentColls.emptySet();
+        for (String k : kids) {
+          set = set.incl(k);
+        }
+        n = n.withChildren(set);
+      }
+      nodes.addOne(new Tuple2<>(e.getKey(), n));
+    }
+    for (String parent : children.keySet()) {
+      if (!flat.containsKey(parent)) {
+        throw new IOException("snapshot has children of missing node " + parent);
+      }
+    }
+    return new DataTree(nodes.result(), sessions, zxid).snapshot();
+  }
+}
