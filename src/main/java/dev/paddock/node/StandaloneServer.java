@@ -82,17 +82,8 @@ public final class StandaloneServer {
   private static Behavior<Command> start(ActorContext<Command> ctx, Settings settings,
       Storage storage, TxnLog.Snapshot logState, StoredTree stored) {
     DataTree tree = stored.tree() == null ? new DataTree() : DataTree.fromSnapshot(stored.tree());
-    int replayed = 0;
-    for (TxnEntry e : logState.entries()) {
-      if (e.zxid() > tree.lastZxid()) {
-        tree.apply(e);
-        replayed++;
-      }
-    }
-    long epoch = Math.max(logState.acceptedEpoch(), logState.currentEpoch()) + 1;
-    ctx.getLog().info("recovered tree at zxid 0x{} ({} nodes, {} txns replayed from the log); "
-        + "starting epoch {}", Long.toHexString(tree.lastZxid()), tree.nodeCount(), replayed,
-        epoch);
+    ctx.getLog().info("recovered tree at zxid 0x{} ({} nodes); {} txns in the log after it",
+        Long.toHexString(tree.lastZxid()), tree.nodeCount(), logState.entries().size());
     TreeView view = new TreeView(tree.snapshot());
     ActorRef<DataTreeActor.Command> treeActor = ctx.spawn(DataTreeActor.create(tree, view,
         s -> storage.snaps().tell(new TreeSnapshotter.Save(s)), settings.snapCount()), "tree");
@@ -100,18 +91,13 @@ public final class StandaloneServer {
         new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
             settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
             settings.superDigest()), view, treeActor), SESSIONS);
-    ActorRef<Done> epochDone = ctx.messageAdapter(Done.class, EpochStored::new);
-    storage.log().tell(new TxnLog.AcceptEpoch(epoch, ctx.getSystem().ignoreRef()));
-    storage.log().tell(new TxnLog.SetCurrentEpoch(epoch, epochDone));
+    dev.paddock.zab.Zab zab = new dev.paddock.zab.Zab(settings.myId(), Set.of(settings.myId()),
+        Set.of(), new dev.paddock.zab.ZabTimers(settings.tickTime(), settings.initLimit(),
+            settings.syncLimit()), logState, storage.log(), storage.snaps(), treeActor, view,
+        sessions, null, settings.maxBuffer(), settings.containerCheckInterval(),
+        dev.paddock.zab.CrashPoints.NONE, writes -> ctx.getSelf().tell(new WritesReady(writes)));
+    ctx.spawn(LeaderActor.create(zab), "leader");
     return Behaviors.receive(Command.class)
-        .onMessage(EpochStored.class, d -> {
-          LeaderActor.Env env = new LeaderActor.Env(settings.myId(), Set.of(settings.myId()),
-              epoch, treeActor, view, sessions, null, settings.maxBuffer(),
-              settings.containerCheckInterval());
-          ctx.spawn(LeaderActor.create(env, owner -> LogBatcher.create(storage.log(), owner),
-              writes -> ctx.getSelf().tell(new WritesReady(writes))), "leader");
-          return Behaviors.same();
-        })
         .onMessage(WritesReady.class, w -> {
           sessions.tell(new SessionTrackerActor.RoleChanged(w.writes(), true));
           ctx.getLog().info("serving as a standalone server");

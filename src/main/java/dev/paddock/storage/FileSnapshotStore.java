@@ -53,12 +53,14 @@ public final class FileSnapshotStore extends SnapshotStore {
   private static final Logger log = LoggerFactory.getLogger(FileSnapshotStore.class);
   private static final String DEFAULT_IO_DISPATCHER = "pekko.actor.default-blocking-io-dispatcher";
 
+  private final String pluginId;
   private final Path dir;
   private final String ioDispatcher;
   private final PayloadSerialization serialization;
   private Executor io;
 
   public FileSnapshotStore(Config config, String configPath) {
+    this.pluginId = configPath;
     this.dir = Paths.get(config.getString("dir")).toAbsolutePath();
     this.ioDispatcher =
         config.hasPath("io-dispatcher") ? config.getString("io-dispatcher") : DEFAULT_IO_DISPATCHER;
@@ -72,7 +74,8 @@ public final class FileSnapshotStore extends SnapshotStore {
     Files.createDirectories(dir);
     int removed = SnapshotFiles.deleteTempFiles(dir);
     if (removed > 0) {
-      log.info("Removed {} incomplete snapshot file(s) from {}", removed, dir);
+      log.info("Snapshot store {} removed {} incomplete snapshot file(s) from {}", pluginId,
+          removed, dir);
     }
   }
 

@@ -3,7 +3,9 @@ package dev.paddock.storage;
 import dev.paddock.tree.TreeSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -30,7 +32,18 @@ public final class TreeSnapshotter
 
   public sealed interface Command {}
 
-  public record Save(TreeSnapshot tree) implements Command {}
+  /**
+   * Saves {@code tree}. Without a reply address the save is skipped while another is in
+   * progress (the next one will do); with one, it waits its turn and the reply says when the
+   * snapshot is durable (a learner must know that before it records a SNAP in its log).
+   */
+  public record Save(TreeSnapshot tree, ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public Save(TreeSnapshot tree) {
+      this(tree, null);
+    }
+  }
+
+  private record SaveFinished(Throwable failure) implements Command {}
 
   public sealed interface Event {}
 
@@ -43,6 +56,7 @@ public final class TreeSnapshotter
   private final String journalPluginId;
   private final String snapshotPluginId;
   private TreeSnapshot pending;
+  private ActorRef<StatusReply<Done>> pendingReply;
   private boolean saving;
 
   public static Behavior<Command> create(String persistenceId, String journalPluginId,
@@ -75,12 +89,31 @@ public final class TreeSnapshotter
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Save.class, (state, save) -> {
-          if (saving || state.tree() != null && save.tree().zxid() <= state.tree().zxid()) {
+          if (saving) {
+            return save.replyTo() == null ? Effect().none() : Effect().stash();
+          }
+          if (state.tree() != null && save.tree().zxid() <= state.tree().zxid()) {
+            if (save.replyTo() != null) {
+              save.replyTo().tell(save.tree().zxid() == state.tree().zxid()
+                  ? StatusReply.ack()
+                  : StatusReply.error("a newer snapshot exists at 0x"
+                      + Long.toHexString(state.tree().zxid())));
+            }
             return Effect().none();
           }
           saving = true;
           pending = save.tree();
+          pendingReply = save.replyTo();
           return Effect().persist(new Taken(save.tree().zxid()));
+        })
+        .onCommand(SaveFinished.class, (state, done) -> {
+          saving = false;
+          if (pendingReply != null) {
+            pendingReply.tell(done.failure() == null
+                ? StatusReply.ack() : StatusReply.error(done.failure()));
+            pendingReply = null;
+          }
+          return Effect().unstashAll();
         })
         .build();
   }
@@ -115,7 +148,7 @@ public final class TreeSnapshotter
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), onRecoveredSignal())
         .onSignal(SnapshotCompleted.class, (state, done) -> {
-          saving = false;
+          ctx.getSelf().tell(new SaveFinished(null));
           if (state.tree() != null && !state.keptZxids().isEmpty()) {
             ctx.getLog().info("tree snapshot at zxid 0x{} is durable ({} nodes)",
                 Long.toHexString(state.tree().zxid()), state.tree().nodeCount());
@@ -123,7 +156,7 @@ public final class TreeSnapshotter
           }
         })
         .onSignal(SnapshotFailed.class, (state, failed) -> {
-          saving = false;
+          ctx.getSelf().tell(new SaveFinished(failed.getFailure()));
           ctx.getLog().warn("tree snapshot failed; the log keeps everything until the next one",
               failed.getFailure());
         })

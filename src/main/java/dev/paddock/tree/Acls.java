@@ -2,8 +2,6 @@ package dev.paddock.tree;
 
 import dev.paddock.api.Acl;
 import dev.paddock.api.Id;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -183,39 +181,89 @@ public final class Acls {
     return true;
   }
 
-  /** Parses a literal IPv4 or IPv6 address without ever resolving a host name. */
+  /**
+   * Parses a literal address the way ZooKeeper's IPAuthenticationProvider does, so an ip ACL is
+   * valid and matches exactly when it would there: a string with ':' is IPv6 (eight groups of one
+   * to four hex digits, or fewer around a single "::" that stands for at least one group; no
+   * embedded IPv4 form, no zone), otherwise one with '.' is IPv4 (four numbers 0..255). Never
+   * resolves a host name. Returns null when the string is not such an address.
+   */
   static byte[] ipBytes(String s) {
-    if (s == null || s.isEmpty()) {
+    if (s == null) {
       return null;
     }
-    boolean v4 = s.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-    boolean v6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> c == ':' || c == '.'
-        || Character.digit(c, 16) >= 0);
-    if (v4) {
-      String[] octets = s.split("\\.", -1);
-      if (octets.length != 4) {
-        return null;
-      }
-      byte[] b = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        if (octets[i].isEmpty() || octets[i].length() > 3) {
-          return null;
-        }
-        int v = Integer.parseInt(octets[i]);
-        if (v > 255) {
-          return null;
-        }
-        b[i] = (byte) v;
-      }
-      return b;
+    if (s.indexOf(':') >= 0) {
+      return ipv6Bytes(s);
     }
-    if (v6) {
-      try {
-        return InetAddress.getByName(s).getAddress();
-      } catch (UnknownHostException e) {
-        return null;
-      }
+    if (s.indexOf('.') >= 0) {
+      return ipv4Bytes(s);
     }
     return null;
+  }
+
+  private static byte[] ipv4Bytes(String s) {
+    String[] octets = s.split("\\.", -1);
+    if (octets.length != 4) {
+      return null;
+    }
+    byte[] b = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      int v;
+      try {
+        v = Integer.parseInt(octets[i]);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (v < 0 || v > 255) {
+        return null;
+      }
+      b[i] = (byte) v;
+    }
+    return b;
+  }
+
+  private static byte[] ipv6Bytes(String s) {
+    String[] halves = s.split("::", -1);
+    String[] head;
+    String[] tail;
+    if (halves.length == 1) {
+      head = s.split(":", -1);
+      tail = new String[0];
+      if (head.length != 8) {
+        return null;
+      }
+    } else if (halves.length == 2) {
+      head = halves[0].isEmpty() ? new String[0] : halves[0].split(":", -1);
+      tail = halves[1].isEmpty() ? new String[0] : halves[1].split(":", -1);
+      if (head.length + tail.length >= 8) {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    byte[] b = new byte[16];
+    if (!putGroups(b, 0, head) || !putGroups(b, 16 - 2 * tail.length, tail)) {
+      return null;
+    }
+    return b;
+  }
+
+  /** Writes 16-bit groups big-endian from {@code at}; false when a group is not 1-4 hex chars. */
+  private static boolean putGroups(byte[] b, int at, String[] groups) {
+    for (String g : groups) {
+      if (g.isEmpty() || g.length() > 4) {
+        return false;
+      }
+      int v;
+      try {
+        // Integer.parseInt also takes a sign, as ZooKeeper's parser does ("-1" is 0xffff).
+        v = Integer.parseInt(g, 16);
+      } catch (NumberFormatException e) {
+        return false;
+      }
+      b[at++] = (byte) (v >> 8);
+      b[at++] = (byte) v;
+    }
+    return true;
   }
 }

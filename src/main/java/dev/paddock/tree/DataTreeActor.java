@@ -51,7 +51,12 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
 
   /** Facts for tests, four-letter words and benchmarks. */
   public record Info(long lastZxid, long digest, int nodeCount, int watchCount,
-      int watchedPaths, int sessionCount, TreeSnapshot snapshot) {}
+      int watchedPaths, int sessionCount, TreeSnapshot snapshot, int watcherCount) {
+    public Info(long lastZxid, long digest, int nodeCount, int watchCount, int watchedPaths,
+        int sessionCount, TreeSnapshot snapshot) {
+      this(lastZxid, digest, nodeCount, watchCount, watchedPaths, sessionCount, snapshot, -1);
+    }
+  }
 
   public record SetConfigData(byte[] data) implements Command {}
 
@@ -115,7 +120,7 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
         .onMessage(GetInfo.class, g -> {
           g.replyTo().tell(new Info(tree.lastZxid(), tree.digest(), tree.nodeCount(),
               watches.watchCount(), watches.pathCount(), tree.sessions().size(),
-              tree.snapshot()));
+              tree.snapshot(), watches.watcherCount()));
           return this;
         })
         .onMessage(SetConfigData.class, s -> {

@@ -34,7 +34,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -89,7 +88,18 @@ class RandomizedTreeTest {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void pipelinedRandomHistoryMatchesReferencesAndKeepsInvariants(long seed) {
-    new Run(seed).run();
+    new Run(seed, false).run();
+  }
+
+  /**
+   * Sessions opening and closing while their ephemerals on a handful of paths are deleted and
+   * re-created by others, all in flight at once: the close must take exactly the nodes the
+   * session owns at its zxid.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void ephemeralChurnAcrossSessionsMatchesReferences(long seed) {
+    new Run(seed, true).run();
   }
 
   private static final class Run {
@@ -109,8 +119,12 @@ class RandomizedTreeTest {
     TreeSnapshot previousSnapshot;
     long previousSnapshotDigest;
     int okWrites;
+    final Set<Code> seen = java.util.EnumSet.noneOf(Code.class);
 
-    Run(long seed) {
+    final boolean churn;
+
+    Run(long seed, boolean churn) {
+      this.churn = churn;
       rnd = new Random(seed);
       clients.add(new Client(0x0100_0000_0000_0001L, List.of(new Id(Acls.IP, "10.0.0.1"))));
       clients.add(new Client(0x0100_0000_0000_0002L,
@@ -139,6 +153,15 @@ class RandomizedTreeTest {
       }
       drain();
       assertTrue(okWrites > OPS / 4, "the history should mostly make progress: " + okWrites);
+      if (churn) {
+        assertTrue(seen.containsAll(List.of(Code.OK, Code.NO_NODE, Code.NODE_EXISTS,
+            Code.SESSION_EXPIRED, Code.BAD_VERSION)), () -> "churn reached " + seen);
+        return;
+      }
+      assertEquals(java.util.EnumSet.of(Code.OK, Code.NO_NODE, Code.NODE_EXISTS, Code.NOT_EMPTY,
+          Code.BAD_VERSION, Code.NO_CHILDREN_FOR_EPHEMERALS, Code.INVALID_ACL, Code.NO_AUTH,
+          Code.BAD_ARGUMENTS, Code.SESSION_EXPIRED, Code.RUNTIME_INCONSISTENCY), seen,
+          "the generator should reach every error a write can get");
     }
 
     /** Prepares on the pipelined side, and prepares-and-applies on the reference side. */
@@ -167,6 +190,8 @@ class RandomizedTreeTest {
       if (a.result().isOk()) {
         okWrites++;
       }
+      seen.add(a.result().code());
+      a.result().multi().forEach(m -> seen.add(m.code()));
       Applied r = replica.apply(e);
       assertEquals(a.result(), r.result());
       zk.applyAndCompare(e, a);
@@ -287,6 +312,13 @@ class RandomizedTreeTest {
     }
 
     Op.Write nextOp(Client c) {
+      boolean open = PersistentColls.get(reference.tree.sessions(), c.session()) != null;
+      if (!open && c != stranger && rnd.nextBoolean()) {
+        return new Op.CreateSession(5_000 + rnd.nextInt(1000));
+      }
+      if (churn) {
+        return nextChurnOp();
+      }
       int r = rnd.nextInt(100);
       if (r < 34) {
         return randomCreate();
@@ -306,15 +338,34 @@ class RandomizedTreeTest {
       } else if (r < 94) {
         List<String> candidates = new ArrayList<>(reference.tree.containers());
         candidates.addAll(reference.tree.ttlNodes());
-        Collections2.sort(candidates);
+        candidates.sort(null);
         String p = candidates.isEmpty() || rnd.nextInt(4) == 0
             ? pickPath() : candidates.get(rnd.nextInt(candidates.size()));
         return new Op.DeleteContainer(p);
-      } else if (r < 97) {
+      } else if (r < 98) {
         return new Op.CloseSession();
       } else {
         return new Op.CreateSession(5_000 + rnd.nextInt(1000));
       }
+    }
+
+    Op.Write nextChurnOp() {
+      String p = "/e" + rnd.nextInt(3);
+      int r = rnd.nextInt(100);
+      if (r < 40) {
+        return new Op.Create(p, randomData(), OPEN,
+            rnd.nextInt(4) == 0 ? CreateMode.PERSISTENT : CreateMode.EPHEMERAL);
+      } else if (r < 62) {
+        return new Op.Delete(p, pickVersion(p));
+      } else if (r < 80) {
+        return new Op.CloseSession();
+      } else if (r < 88) {
+        return new Op.CreateSession(7_000);
+      } else if (r < 95) {
+        return new Op.SetData(p, randomData(), pickVersion(p));
+      }
+      return new Op.Multi(List.of(new Op.Delete(p, -1),
+          new Op.Create(p, randomData(), OPEN, CreateMode.EPHEMERAL)));
     }
 
     Op.Write randomMulti() {
@@ -348,6 +399,9 @@ class RandomizedTreeTest {
       String name = mode.isSequential() ? (rnd.nextBoolean() ? "s-" : "")
           : String.valueOf((char) ('a' + rnd.nextInt(3)));
       String path = Paths.child(parent, name);
+      if (!mode.isSequential()) {
+        remember(path);
+      }
       if (rnd.nextInt(60) == 0) {
         path = List.of("bad", parent + "/", parent + "/.", "/x//y").get(rnd.nextInt(4));
       }
@@ -379,10 +433,32 @@ class RandomizedTreeTest {
       return CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL;
     }
 
+    /**
+     * Paths the last few requests named. Picking them often makes pipelined requests collide on
+     * one node, which is where the preparer's view of in-flight changes can go wrong.
+     */
+    final ArrayDeque<String> recent = new ArrayDeque<>();
+
+    String remember(String path) {
+      recent.addFirst(path);
+      if (recent.size() > 6) {
+        recent.removeLast();
+      }
+      return path;
+    }
+
     String pickPath() {
-      if (rnd.nextInt(10) < 6) {
+      int r = rnd.nextInt(20);
+      if (r < 7 && !recent.isEmpty()) {
+        return new ArrayList<>(recent).get(rnd.nextInt(recent.size()));
+      }
+      return remember(pickFreshPath(r));
+    }
+
+    String pickFreshPath(int r) {
+      if (r < 15) {
         List<String> paths = new ArrayList<>(nodesOf(reference.tree).keySet());
-        Collections2.sort(paths);
+        paths.sort(null);
         return paths.get(rnd.nextInt(paths.size()));
       }
       return pickUniversePath(3);
@@ -457,13 +533,6 @@ class RandomizedTreeTest {
     }
   }
 
-  /** Deterministic ordering helper: HashMap iteration order must not leak into the history. */
-  private static final class Collections2 {
-    static void sort(List<String> l) {
-      l.sort(Comparator.naturalOrder());
-    }
-  }
-
   /**
    * Apache ZooKeeper's DataTree fed the same txns. Two watchers observe it the way ZooKeeper's
    * watch tables see every change: a persistent-recursive watch on "/" for data-table events, and
@@ -472,7 +541,16 @@ class RandomizedTreeTest {
   static final class ZkOracle {
     final org.apache.zookeeper.server.DataTree tree = new org.apache.zookeeper.server.DataTree();
     final List<WatchEvent> fired = new ArrayList<>();
-    final Watcher dataWatcher = e -> fired.add(convert(e));
+    /**
+     * Watches each new node for child changes the moment it is created, so children created
+     * later in the same multi are seen too.
+     */
+    final Watcher dataWatcher = e -> {
+      fired.add(convert(e));
+      if (e.getType() == Watcher.Event.EventType.NodeCreated) {
+        watchChildren(e.getPath());
+      }
+    };
     final Watcher childWatcher = e -> {
       if (e.getType() == Watcher.Event.EventType.NodeChildrenChanged) {
         fired.add(convert(e));
@@ -512,11 +590,6 @@ class RandomizedTreeTest {
         mine.sort(c);
       }
       assertEquals(theirs, mine, () -> "watch events of " + e);
-      for (WatchEvent w : theirs) {
-        if (w.type() == EventType.NODE_CREATED) {
-          watchChildren(w.path());
-        }
-      }
     }
 
     private static void compareResult(ApplyResult ours, ProcessTxnResult rc, Txn txn, TxnEntry e) {
@@ -546,6 +619,8 @@ class RandomizedTreeTest {
         assertNotNull(theirs, () -> "ZooKeeper lacks " + path);
         org.apache.zookeeper.data.Stat zs = new org.apache.zookeeper.data.Stat();
         theirs.copyStat(zs);
+        assertEquals(theirs.stat.getEphemeralOwner(), mine.ephemeralOwner(),
+            () -> "stored owner of " + path);
         assertEquals(statOf(zs, mine.stat()), mine.stat(), () -> "Stat of " + path);
         if (mine.data() == null) {
           assertNull(theirs.getData(), () -> "data of " + path);
@@ -688,6 +763,5 @@ class RandomizedTreeTest {
     org.junit.jupiter.api.Assertions.assertThrows(
         org.opentest4j.AssertionFailedError.class,
         () -> fresh.applyAndCompare(created.entry(), wrongEvents));
-    assertEquals(Arrays.asList(1, 2), Arrays.asList(1, 2));
   }
 }

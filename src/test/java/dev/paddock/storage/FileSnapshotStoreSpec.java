@@ -1,20 +1,19 @@
 package dev.paddock.storage;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.apache.pekko.persistence.CapabilityFlag;
 import org.apache.pekko.persistence.japi.snapshot.JavaSnapshotStoreSpec;
 
 /** Pekko's snapshot store TCK against {@link FileSnapshotStore}, including metadata support. */
 public class FileSnapshotStoreSpec extends JavaSnapshotStoreSpec {
 
+  // Static because the ScalaTest engine also instantiates suites during discovery; only the
+  // executing instance runs afterAll, which must find and remove the directories.
+  private static final Path JOURNAL_DIR = StorageTestSupport.newTempDir("snapshot-tck-journal");
+  private static final Path SNAPSHOT_DIR = StorageTestSupport.newTempDir("snapshot-tck");
+
   public FileSnapshotStoreSpec() {
-    super(
-        StorageTestSupport.config(
-            StorageTestSupport.newTempDir("snapshot-tck-journal"),
-            StorageTestSupport.newTempDir("snapshot-tck"),
-            "64 KiB",
-            true));
+    super(StorageTestSupport.config(JOURNAL_DIR, SNAPSHOT_DIR, "64 KiB", true));
   }
 
   @Override
@@ -25,11 +24,7 @@ public class FileSnapshotStoreSpec extends JavaSnapshotStoreSpec {
   @Override
   public void afterAll() {
     super.afterAll();
-    StorageTestSupport.deleteRecursively(dir(StorageTestSupport.JOURNAL));
-    StorageTestSupport.deleteRecursively(dir(StorageTestSupport.SNAPSHOTS));
-  }
-
-  private Path dir(String plugin) {
-    return Paths.get(config().getString(plugin + ".dir"));
+    StorageTestSupport.deleteRecursively(JOURNAL_DIR);
+    StorageTestSupport.deleteRecursively(SNAPSHOT_DIR);
   }
 }

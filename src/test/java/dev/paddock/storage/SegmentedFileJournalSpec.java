@@ -1,25 +1,24 @@
 package dev.paddock.storage;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.apache.pekko.persistence.CapabilityFlag;
 import org.apache.pekko.persistence.japi.journal.JavaJournalSpec;
 
 /**
- * Pekko's journal TCK against {@link SegmentedFileJournal}, with segments small enough that the
- * suite rolls over and reclaims segments while it runs. Metadata support is enabled on top of
+ * Pekko's journal TCK against {@link SegmentedFileJournal}, with the smallest segment size so
+ * the suite's data spans more than one segment. Metadata support is enabled on top of
  * the capabilities JavaJournalSpec already turns on (serialization, rejecting non-serializable
  * events).
  */
 public class SegmentedFileJournalSpec extends JavaJournalSpec {
 
+  // Static because the ScalaTest engine also instantiates suites during discovery; only the
+  // executing instance runs afterAll, which must find and remove the directories.
+  private static final Path JOURNAL_DIR = StorageTestSupport.newTempDir("journal-tck");
+  private static final Path SNAPSHOT_DIR = StorageTestSupport.newTempDir("journal-tck-snapshots");
+
   public SegmentedFileJournalSpec() {
-    super(
-        StorageTestSupport.config(
-            StorageTestSupport.newTempDir("journal-tck"),
-            StorageTestSupport.newTempDir("journal-tck-snapshots"),
-            "8 KiB",
-            true));
+    super(StorageTestSupport.config(JOURNAL_DIR, SNAPSHOT_DIR, "4 KiB", true));
   }
 
   @Override
@@ -30,11 +29,7 @@ public class SegmentedFileJournalSpec extends JavaJournalSpec {
   @Override
   public void afterAll() {
     super.afterAll();
-    StorageTestSupport.deleteRecursively(dir(StorageTestSupport.JOURNAL));
-    StorageTestSupport.deleteRecursively(dir(StorageTestSupport.SNAPSHOTS));
-  }
-
-  private Path dir(String plugin) {
-    return Paths.get(config().getString(plugin + ".dir"));
+    StorageTestSupport.deleteRecursively(JOURNAL_DIR);
+    StorageTestSupport.deleteRecursively(SNAPSHOT_DIR);
   }
 }

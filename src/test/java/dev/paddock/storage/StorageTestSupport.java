@@ -47,7 +47,10 @@ final class StorageTestSupport {
   /** Config with both plugins as defaults; {@code segmentSize} is a HOCON size like "4 KiB". */
   static Config config(Path journalDir, Path snapshotDir, String segmentSize, boolean preallocate) {
     return ConfigFactory.parseString(
-            "pekko.loglevel = WARNING\n"
+            // Local provider: the project's reference.conf enables remoting on a fixed port,
+            // which several test systems (or a running node) cannot share.
+            "pekko.actor.provider = local\n"
+                + "pekko.loglevel = WARNING\n"
                 + "pekko.persistence.journal.plugin = \"" + JOURNAL + "\"\n"
                 + "pekko.persistence.snapshot-store.plugin = \"" + SNAPSHOTS + "\"\n"
                 + JOURNAL + " {\n"

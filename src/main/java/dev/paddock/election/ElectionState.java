@@ -1,0 +1,126 @@
+package dev.paddock.election;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One server's FastLeaderElection bookkeeping, without actors or time: the round (logical
+ * clock), the current proposal, the votes of this round, and the notifications of servers that
+ * already follow or lead. The actor feeds it notifications and acts on what it answers.
+ */
+public final class ElectionState {
+  /** What to do after a notification. */
+  public record Step(boolean broadcast, boolean replyToSender, Vote candidate, Vote decided) {
+    static final Step NOTHING = new Step(false, false, null, null);
+  }
+
+  private final int myId;
+  private final Set<Integer> voters;
+  private final boolean observer;
+  private final Vote self;
+  private long clock;
+  private Vote proposal;
+  private final Map<Integer, Vote> round = new HashMap<>();
+  private final Map<Integer, Notification> settled = new HashMap<>();
+
+  public ElectionState(int myId, Set<Integer> voters, boolean observer, Vote self,
+      long lastClock) {
+    this.myId = myId;
+    this.voters = Set.copyOf(voters);
+    this.observer = observer;
+    this.self = self;
+    this.clock = lastClock + 1;
+    this.proposal = self;
+    if (!observer) {
+      round.put(myId, self);
+    }
+  }
+
+  public long clock() {
+    return clock;
+  }
+
+  public Vote proposal() {
+    return proposal;
+  }
+
+  /** The notification this server sends to everyone. */
+  public Notification announcement() {
+    return new Notification(proposal, clock, ServerState.LOOKING);
+  }
+
+  public Step receive(int from, Notification n) {
+    boolean fromVoter = voters.contains(from);
+    if (n.state() == ServerState.LOOKING) {
+      if (!fromVoter || observer) {
+        return Step.NOTHING;
+      }
+      return receiveLooking(from, n);
+    }
+    if (n.state() == ServerState.OBSERVING || !fromVoter) {
+      return Step.NOTHING;
+    }
+    return receiveSettled(from, n);
+  }
+
+  private Step receiveLooking(int from, Notification n) {
+    boolean broadcast = false;
+    if (n.electionEpoch() > clock) {
+      clock = n.electionEpoch();
+      round.clear();
+      proposal = VoteOrder.supersedes(n.vote(), self) ? n.vote() : self;
+      broadcast = true;
+    } else if (n.electionEpoch() < clock) {
+      return new Step(false, true, null, null);
+    } else if (VoteOrder.supersedes(n.vote(), proposal)) {
+      proposal = n.vote();
+      broadcast = true;
+    }
+    round.put(from, n.vote());
+    round.put(myId, proposal);
+    Vote candidate = hasQuorum(round, proposal) ? proposal : null;
+    return new Step(broadcast, false, candidate, null);
+  }
+
+  private Step receiveSettled(int from, Notification n) {
+    if (n.electionEpoch() == clock) {
+      round.put(from, n.vote());
+      if (hasQuorum(round, n.vote()) && leaderConfirmed(n.vote(), n.electionEpoch())) {
+        return new Step(false, false, null, n.vote());
+      }
+    }
+    settled.put(from, n);
+    Map<Integer, Vote> votes = new HashMap<>();
+    settled.forEach((id, note) -> votes.put(id, note.vote()));
+    if (hasQuorum(votes, n.vote()) && leaderConfirmed(n.vote(), n.electionEpoch())) {
+      clock = Math.max(clock, n.electionEpoch());
+      return new Step(false, false, null, n.vote());
+    }
+    return Step.NOTHING;
+  }
+
+  /** A settled quorum only counts if the leader itself says it leads (or it is us, this round). */
+  private boolean leaderConfirmed(Vote v, long electionEpoch) {
+    if (v.leaderId() == myId) {
+      return electionEpoch == clock;
+    }
+    Notification fromLeader = settled.get(v.leaderId());
+    return fromLeader != null && fromLeader.state() == ServerState.LEADING;
+  }
+
+  /** True when the votes still back {@code v} (used to confirm a candidate after the wait). */
+  public boolean stillBacked(Vote v) {
+    return v.equals(proposal) && hasQuorum(round, v);
+  }
+
+  private boolean hasQuorum(Map<Integer, Vote> votes, Vote v) {
+    int agree = 0;
+    for (Map.Entry<Integer, Vote> e : votes.entrySet()) {
+      if (voters.contains(e.getKey()) && e.getValue().equals(v)) {
+        agree++;
+      }
+    }
+    return agree >= voters.size() / 2 + 1;
+  }
+}

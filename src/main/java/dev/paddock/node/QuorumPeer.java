@@ -1,0 +1,376 @@
+package dev.paddock.node;
+
+import dev.paddock.election.ElectionActor;
+import dev.paddock.election.Notification;
+import dev.paddock.election.ServerState;
+import dev.paddock.election.Vote;
+import dev.paddock.peers.Peers;
+import dev.paddock.request.WritePath;
+import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.storage.StoredTree;
+import dev.paddock.storage.TreeSnapshotter;
+import dev.paddock.storage.TxnLog;
+import dev.paddock.tree.DataTree;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.TreeSnapshot;
+import dev.paddock.tree.TreeView;
+import dev.paddock.zab.CrashPoints;
+import dev.paddock.zab.FollowerActor;
+import dev.paddock.zab.LeaderActor;
+import dev.paddock.zab.Packet;
+import dev.paddock.zab.Zab;
+import dev.paddock.zab.ZabTimers;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The guardian of a server: owns what lives across roles (log, snapshots, tree, sessions, the
+ * peer gateway) and the role state machine LOOKING → LEADING / FOLLOWING / OBSERVING. Each role
+ * is a child created on entry and stopped on exit; when a role ends the server looks for a
+ * leader again. A standalone server skips the election and leads an ensemble of one.
+ */
+public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
+  public static final String LOG_ID = "paddock-txnlog";
+  public static final String TREE_ID = "paddock-tree";
+  public static final String JOURNAL = "paddock.journal";
+  public static final String SNAPSHOTS = "paddock.snapshot-store";
+  /** Name of the session tracker, the front door typed clients connect to. */
+  public static final String SESSIONS = "sessions";
+
+  public sealed interface Command {}
+
+  /** Asks whether the server serves clients, in which mode, and for its parts. */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /**
+   * @param mode standalone, leader, follower, observer, or looking / starting when not serving
+   */
+  public record Status(boolean serving, String mode, int myId, int leaderId,
+      ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
+      TreeView view, ActorRef<Peers.Command> peers) {}
+
+  private record LogRecovered(TxnLog.Snapshot state) implements Command {}
+
+  private record TreeRecovered(StoredTree stored) implements Command {}
+
+  private record FreshLogState(TxnLog.Snapshot state) implements Command {}
+
+  private record Inbound(Peers.Inbound message) implements Command {}
+
+  private record ElectedMsg(ElectionActor.Elected elected) implements Command {}
+
+  private record Serving(ActorRef<WritePath> writes, Object role) implements Command {}
+
+  private record SaveSnapshot(TreeSnapshot tree) implements Command {}
+
+  private record StorageDied() implements Command {}
+
+  private record RestartStorage() implements Command {}
+
+  private record LookAgain() implements Command {}
+
+  private final Settings settings;
+  private final CrashPoints crashPoints;
+  private final TimerScheduler<Command> timers;
+  private final Set<Integer> voters = new HashSet<>();
+  private final Set<Integer> observers = new HashSet<>();
+  private final Set<Integer> everyone = new HashSet<>();
+  private ActorRef<Peers.Command> peers;
+  private ActorRef<TxnLog.Command> log;
+  private ActorRef<TreeSnapshotter.Command> snapshots;
+  private ActorRef<DataTreeActor.Command> tree;
+  private ActorRef<SessionTrackerActor.Command> sessions;
+  private TreeView view;
+  private TxnLog.Snapshot recoveredLog;
+  private StoredTree recoveredTree;
+  private ServerState state = ServerState.LOOKING;
+  private Vote currentVote;
+  private long electionClock;
+  private ActorRef<?> role;
+  private ActorRef<ElectionActor.Command> election;
+  private Vote pendingElected;
+  private boolean serving;
+  private int storageIncarnation;
+  private boolean storageHealthy;
+
+  public static Behavior<Command> create(Settings settings, CrashPoints crashPoints) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new QuorumPeer(ctx, timers, settings, crashPoints)));
+  }
+
+  private QuorumPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
+      CrashPoints crashPoints) {
+    super(ctx);
+    this.settings = settings;
+    this.crashPoints = crashPoints;
+    this.timers = timers;
+    if (settings.standalone()) {
+      voters.add(settings.myId());
+    } else {
+      settings.servers().forEach(s -> (s.observer() ? observers : voters).add(s.id()));
+      settings.servers().forEach(s -> everyone.add(s.id()));
+      Map<Integer, String> addresses = new HashMap<>();
+      settings.servers().forEach(s -> addresses.put(s.id(), s.host() + ":" + s.peerPort()));
+      peers = ctx.spawn(Peers.create(settings.myId(), addresses, PekkoConfig.SYSTEM_NAME),
+          Peers.NAME);
+      peers.tell(new Peers.SetInbox(ctx.messageAdapter(Peers.Inbound.class, Inbound::new)));
+    }
+    currentVote = new Vote(settings.myId(), 0, 0);
+    spawnStorage();
+  }
+
+  private void spawnStorage() {
+    storageIncarnation++;
+    recoveredLog = null;
+    recoveredTree = null;
+    log = getContext().spawn(TxnLog.create(LOG_ID, JOURNAL,
+        getContext().messageAdapter(TxnLog.Snapshot.class, LogRecovered::new)),
+        "txn-log-" + storageIncarnation);
+    getContext().watchWith(log, new StorageDied());
+    snapshots = getContext().spawn(TreeSnapshotter.create(TREE_ID, JOURNAL, SNAPSHOTS,
+        settings.snapRetainCount(), log,
+        getContext().messageAdapter(StoredTree.class, TreeRecovered::new)),
+        "tree-snapshots-" + storageIncarnation);
+    getContext().watchWith(snapshots, new StorageDied());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(LogRecovered.class, m -> {
+          recoveredLog = m.state();
+          return maybeStarted();
+        })
+        .onMessage(TreeRecovered.class, m -> {
+          recoveredTree = m.stored();
+          return maybeStarted();
+        })
+        .onMessage(FreshLogState.class, this::onFreshLogState)
+        .onMessage(Inbound.class, m -> onInbound(m.message()))
+        .onMessage(ElectedMsg.class, m -> onElected(m.elected()))
+        .onMessage(Serving.class, this::onServing)
+        .onMessage(SaveSnapshot.class, s -> {
+          if (storageHealthy) {
+            snapshots.tell(new TreeSnapshotter.Save(s.tree()));
+          }
+          return this;
+        })
+        .onMessage(StorageDied.class, s -> onStorageDied())
+        .onMessage(RestartStorage.class, r -> {
+          spawnStorage();
+          return this;
+        })
+        .onMessage(LookAgain.class, l -> {
+          lookForLeader();
+          return this;
+        })
+        .onSignal(Terminated.class, t -> onRoleEnded(t.getRef()))
+        .build();
+  }
+
+  private Behavior<Command> maybeStarted() {
+    if (recoveredLog == null || recoveredTree == null) {
+      return this;
+    }
+    storageHealthy = true;
+    if (tree == null) {
+      DataTree initial = recoveredTree.tree() == null ? new DataTree()
+          : DataTree.fromSnapshot(recoveredTree.tree());
+      getContext().getLog().info("recovered tree at zxid 0x{} ({} nodes); log holds {} txns "
+          + "after it, up to 0x{}", Long.toHexString(initial.lastZxid()), initial.nodeCount(),
+          recoveredLog.entries().size(), Long.toHexString(recoveredLog.lastZxid()));
+      view = new TreeView(initial.snapshot());
+      ActorRef<Command> self = getContext().getSelf();
+      tree = getContext().spawn(DataTreeActor.create(initial, view,
+          s -> self.tell(new SaveSnapshot(s)), settings.snapCount()), "tree");
+      sessions = getContext().spawn(SessionTrackerActor.create(
+          new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
+              settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
+              settings.superDigest()), view, tree), SESSIONS);
+    }
+    lookForLeader();
+    return this;
+  }
+
+  private void lookForLeader() {
+    state = ServerState.LOOKING;
+    serving = false;
+    if (!storageHealthy || role != null || election != null) {
+      return;
+    }
+    log.tell(new TxnLog.GetState(
+        getContext().messageAdapter(TxnLog.Snapshot.class, FreshLogState::new)));
+  }
+
+  private Behavior<Command> onFreshLogState(FreshLogState m) {
+    TxnLog.Snapshot fresh = m.state();
+    if (!storageHealthy || role != null) {
+      return this;
+    }
+    if (pendingElected != null) {
+      startRole(pendingElected, fresh);
+      pendingElected = null;
+      return this;
+    }
+    if (settings.standalone()) {
+      currentVote = new Vote(settings.myId(), fresh.lastZxid(), fresh.currentEpoch());
+      startRole(currentVote, fresh);
+      return this;
+    }
+    if (election == null) {
+      Vote self = new Vote(settings.myId(), fresh.lastZxid(), fresh.currentEpoch());
+      election = getContext().spawn(ElectionActor.create(settings.myId(), voters, everyone,
+          settings.isObserver(), self, electionClock, peers,
+          getContext().messageAdapter(ElectionActor.Elected.class, ElectedMsg::new),
+          new ElectionActor.Timing(Duration.ofMillis(200),
+              Duration.ofMillis(Math.max(400, settings.tickMs() * 2L)))),
+          "election-" + (electionClock + 1));
+      getContext().watch(election);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onElected(ElectionActor.Elected e) {
+    election = null;
+    currentVote = e.vote();
+    electionClock = e.electionEpoch();
+    pendingElected = e.vote();
+    log.tell(new TxnLog.GetState(
+        getContext().messageAdapter(TxnLog.Snapshot.class, FreshLogState::new)));
+    return this;
+  }
+
+  private void startRole(Vote leader, TxnLog.Snapshot fresh) {
+    boolean leading = leader.leaderId() == settings.myId();
+    state = leading ? ServerState.LEADING
+        : settings.isObserver() ? ServerState.OBSERVING : ServerState.FOLLOWING;
+    ActorRef<Command> self = getContext().getSelf();
+    Object[] holder = new Object[1];
+    Zab zab = new Zab(settings.myId(), voters, observers,
+        new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit()), fresh,
+        log, snapshots, tree, view, sessions, peers, settings.maxBuffer(),
+        settings.containerCheckInterval(), crashPoints,
+        writes -> self.tell(new Serving(writes, holder[0])));
+    ActorRef<?> child = leading
+        ? getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1))
+        : getContext().spawn(FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),
+            (settings.isObserver() ? "observer-" : "follower-") + (electionClock + 1));
+    holder[0] = child;
+    role = child;
+    getContext().watch(child);
+  }
+
+  private Behavior<Command> onServing(Serving s) {
+    if (s.role() != role) {
+      return this;
+    }
+    serving = true;
+    sessions.tell(new SessionTrackerActor.RoleChanged(s.writes(),
+        state == ServerState.LEADING));
+    getContext().getLog().info("serving clients as {}", mode());
+    return this;
+  }
+
+  private Behavior<Command> onInbound(Peers.Inbound message) {
+    if (message instanceof Peers.LinkReset reset) {
+      tellRole(reset.from(), null);
+      return this;
+    }
+    Peers.Delivered d = (Peers.Delivered) message;
+    if (d.message() instanceof Notification n) {
+      if (election != null) {
+        election.tell(new ElectionActor.Received(d.from(), n));
+      } else if (state != ServerState.LOOKING && n.state() == ServerState.LOOKING) {
+        peers.tell(new Peers.Send(d.from(), new Notification(currentVote, electionClock, state)));
+      }
+    } else if (d.message() instanceof Packet p) {
+      tellRole(d.from(), p);
+    }
+    return this;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void tellRole(int from, Packet p) {
+    if (role == null) {
+      return;
+    }
+    if (state == ServerState.LEADING) {
+      ((ActorRef<LeaderActor.Command>) role).tell(p == null
+          ? new LeaderActor.PeerLost(from) : new LeaderActor.FromPeer(from, p));
+    } else {
+      ((ActorRef<FollowerActor.Command>) role).tell(p == null
+          ? new FollowerActor.PeerLost(from) : new FollowerActor.FromPeer(from, p));
+    }
+  }
+
+  private Behavior<Command> onRoleEnded(ActorRef<?> ref) {
+    if (ref.equals(election)) {
+      election = null;
+      return this;
+    }
+    if (!ref.equals(role)) {
+      return this;
+    }
+    role = null;
+    serving = false;
+    state = ServerState.LOOKING;
+    sessions.tell(new SessionTrackerActor.RoleChanged(null, false));
+    getContext().getLog().info("role ended; looking for a leader");
+    timers.startSingleTimer(new LookAgain(), Duration.ofMillis(settings.standalone() ? 500 : 50));
+    return this;
+  }
+
+  /** The log cannot write: stop serving, say why, and try again until it can. */
+  private Behavior<Command> onStorageDied() {
+    if (!storageHealthy && recoveredLog == null && recoveredTree == null && log == null) {
+      return this;
+    }
+    storageHealthy = false;
+    getContext().getLog().error("the transaction log or snapshot store failed; not serving "
+        + "until storage works again (retrying every {} ms)", settings.tickMs() * 5L);
+    if (role != null) {
+      getContext().stop(role);
+    }
+    if (election != null) {
+      getContext().stop(election);
+      election = null;
+    }
+    getContext().stop(log);
+    getContext().stop(snapshots);
+    if (sessions != null) {
+      sessions.tell(new SessionTrackerActor.RoleChanged(null, false));
+    }
+    timers.startSingleTimer(new RestartStorage(), Duration.ofMillis(settings.tickMs() * 5L));
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus g) {
+    g.replyTo().tell(new Status(serving, serving ? mode() : tree == null ? "starting"
+        : "looking", settings.myId(), currentVote.leaderId(), sessions, tree, view, peers));
+    return this;
+  }
+
+  private String mode() {
+    if (settings.standalone()) {
+      return "standalone";
+    }
+    return switch (state) {
+      case LEADING -> "leader";
+      case FOLLOWING -> "follower";
+      case OBSERVING -> "observer";
+      case LOOKING -> "looking";
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package dev.paddock.zab;
+
+import dev.paddock.peers.Peers;
+import dev.paddock.request.WritePath;
+import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.storage.TreeSnapshotter;
+import dev.paddock.storage.TxnLog;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.TreeView;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a role actor (leader or learner) works with: the server's identity and ensemble, its
+ * log state when the role began, and the long-lived actors it drives.
+ *
+ * @param onServing called with the write path once the role serves clients
+ */
+public record Zab(
+    int myId,
+    Set<Integer> voters,
+    Set<Integer> observers,
+    ZabTimers timers,
+    TxnLog.Snapshot logState,
+    ActorRef<TxnLog.Command> log,
+    ActorRef<TreeSnapshotter.Command> snapshots,
+    ActorRef<DataTreeActor.Command> tree,
+    TreeView view,
+    ActorRef<SessionTrackerActor.Command> tracker,
+    ActorRef<Peers.Command> peers,
+    int maxDataBytes,
+    Duration containerCheckInterval,
+    CrashPoints crashPoints,
+    Consumer<ActorRef<WritePath>> onServing) {}
