@@ -1,15 +1,13 @@
 package dev.paddock.node;
 
+import dev.paddock.zab.CrashPoints;
 import org.apache.pekko.actor.typed.Behavior;
 
 /** The root behavior of a node's actor system. */
 public final class NodeGuardian {
   private NodeGuardian() {}
 
-  public static Behavior<StandaloneServer.Command> create(Settings settings) {
-    if (!settings.standalone()) {
-      throw new ConfigError("paddock.servers", "ensembles are not supported by this build yet");
-    }
-    return StandaloneServer.create(settings);
+  public static Behavior<QuorumPeer.Command> create(Settings settings) {
+    return QuorumPeer.create(settings, CrashPoints.NONE);
   }
 }

@@ -140,7 +140,10 @@ public record Settings(
         throw new ConfigError(key + ".role", "must be voter or observer, was " + role);
       }
       checkPort(key + ".peer-port", peerPort);
-      checkPort(key + ".client-port", clientPort);
+      if (clientPort != 0) {
+        // 0 picks a free port, which only tests use.
+        checkPort(key + ".client-port", clientPort);
+      }
       if (!addresses.add(host + ":" + peerPort)) {
         throw new ConfigError(key + ".peer-port", "duplicate address " + host + ":" + peerPort);
       }

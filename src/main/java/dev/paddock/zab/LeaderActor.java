@@ -81,6 +81,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
   private final long myLastZxid;
   private RequestPrep prep;
   private long epoch = -1;
+  private boolean epochAccepted;
   private boolean epochCurrent;
   private boolean established;
   private long counter;
@@ -140,6 +141,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
           return commitReady();
         })
         .onMessage(EpochAccepted.class, e -> {
+          epochAccepted = true;
           for (LearnerHandle l : learners.values()) {
             l.send(new Packet.LeaderInfo(l.connection, epoch));
           }
@@ -234,7 +236,9 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         return stepDown("learner " + from + " accepted epoch " + info.acceptedEpoch()
             + " above ours " + epoch);
       }
-      l.send(new Packet.LeaderInfo(l.connection, epoch));
+      if (epochAccepted) {
+        l.send(new Packet.LeaderInfo(l.connection, epoch));
+      }
     } else if (!info.observer()) {
       acceptedEpochs.put(from, info.acceptedEpoch());
       maybeSettleEpoch();

@@ -1,0 +1,223 @@
+package dev.paddock.zab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.paddock.node.PekkoConfig;
+import dev.paddock.node.QuorumPeer;
+import dev.paddock.node.Settings;
+import dev.paddock.peers.Peers;
+import dev.paddock.tree.DataTreeActor;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Several servers, each its own actor system, in one JVM on loopback: start, kill (the whole
+ * actor system, as a crash) and restart them on the same ports and data dirs, cut and heal the
+ * links between them, and compare their trees.
+ */
+public final class Ensemble implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final Path root;
+  private final int voters;
+  private final int observers;
+  private final Map<String, Object> overrides;
+  private final int[] peerPorts;
+  private final Map<Integer, ActorTestKit> kits = new HashMap<>();
+  private final Map<Integer, ActorRef<QuorumPeer.Command>> peers = new HashMap<>();
+  private final Map<Integer, CrashPoints> crashPoints = new HashMap<>();
+
+  public Ensemble(Path root, int voters, int observers, Map<String, Object> overrides) {
+    this.root = root;
+    this.voters = voters;
+    this.observers = observers;
+    this.overrides = overrides;
+    this.peerPorts = new int[voters + observers + 1];
+    for (int id = 1; id <= voters + observers; id++) {
+      peerPorts[id] = freePort();
+    }
+  }
+
+  public int size() {
+    return voters + observers;
+  }
+
+  public List<Integer> ids() {
+    List<Integer> ids = new ArrayList<>();
+    for (int id = 1; id <= size(); id++) {
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  public Config config(int id) {
+    StringBuilder servers = new StringBuilder("paddock.servers = [");
+    for (int s = 1; s <= size(); s++) {
+      servers.append(String.format("{id = %d, host = \"127.0.0.1\", peer-port = %d, "
+          + "client-port = 0, role = %s},", s, peerPorts[s], s > voters ? "observer" : "voter"));
+    }
+    servers.append("]");
+    Map<String, Object> base = new HashMap<>(Map.of(
+        "paddock.my-id", id,
+        "paddock.data-dir", root.resolve("node" + id).toString(),
+        "paddock.tick-time", "100ms",
+        "paddock.init-limit", 50,
+        "paddock.sync-limit", 10,
+        "paddock.session-secret", "ensemble-secret",
+        "paddock.client-port", 0));
+    base.putAll(overrides);
+    Config loaded = ConfigFactory.parseMap(base)
+        .withFallback(ConfigFactory.parseString(servers.toString()))
+        .withFallback(ConfigFactory.load()).resolve();
+    return PekkoConfig.forNode(Settings.from(loaded), loaded);
+  }
+
+  public CrashPoints crashPoints(int id) {
+    return crashPoints.computeIfAbsent(id, k -> new CrashPoints(point -> {
+      ActorTestKit kit = kits.get(k);
+      if (kit != null) {
+        kit.system().terminate();
+      }
+    }));
+  }
+
+  public void start(int id) {
+    Config config = config(id);
+    // The peer is the guardian, as in a real node, so its gateway sits at /user/peers.
+    ActorSystem<QuorumPeer.Command> system = ActorSystem.create(
+        QuorumPeer.create(Settings.from(config), crashPoints(id)), "paddock", config);
+    kits.put(id, ActorTestKit.create(system));
+    peers.put(id, system);
+  }
+
+  public void startAll() {
+    for (int id : ids()) {
+      start(id);
+    }
+  }
+
+  /** Stops a server abruptly (its actor system goes away; disk state stays). */
+  public void kill(int id) {
+    ActorTestKit kit = kits.remove(id);
+    peers.remove(id);
+    crashPoints.remove(id);
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+  }
+
+  public void restart(int id) {
+    kill(id);
+    start(id);
+  }
+
+  public boolean running(int id) {
+    ActorTestKit kit = kits.get(id);
+    return kit != null && !kit.system().whenTerminated().isCompleted();
+  }
+
+  /** After a crash point fired, wait for the system to be gone and forget it. */
+  public void awaitCrashed(int id) {
+    ActorTestKit kit = kits.get(id);
+    kit.system().getWhenTerminated().toCompletableFuture().orTimeout(30,
+        java.util.concurrent.TimeUnit.SECONDS).join();
+    kill(id);
+  }
+
+  public ActorTestKit kit(int id) {
+    return kits.get(id);
+  }
+
+  public QuorumPeer.Status status(int id) {
+    ActorTestKit kit = kits.get(id);
+    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
+    peers.get(id).tell(new QuorumPeer.GetStatus(probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  /** Waits until every running server serves, with one leader; returns its id. */
+  public int awaitServing() {
+    return awaitServing(WAIT);
+  }
+
+  public int awaitServing(Duration max) {
+    return anyKit().createTestProbe().awaitAssert(max, Duration.ofMillis(50), () -> {
+      int leader = -1;
+      for (int id : kits.keySet()) {
+        QuorumPeer.Status s = status(id);
+        assertTrue(s.serving(), "server " + id + " is " + s.mode());
+        if (s.mode().equals("leader")) {
+          leader = id;
+        }
+      }
+      assertTrue(leader > 0, "no leader");
+      for (int id : kits.keySet()) {
+        assertEquals(leader, status(id).leaderId(), "server " + id + " follows another");
+      }
+      return leader;
+    });
+  }
+
+  private ActorTestKit anyKit() {
+    return kits.values().iterator().next();
+  }
+
+  public DataTreeActor.Info info(int id) {
+    ActorTestKit kit = kits.get(id);
+    TestProbe<DataTreeActor.Info> probe = kit.createTestProbe();
+    status(id).tree().tell(new DataTreeActor.GetInfo(probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  /** Waits until every running server has applied the same history (equal digests). */
+  public void awaitConverged() {
+    anyKit().createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
+      Map<Integer, String> seen = new HashMap<>();
+      for (int id : kits.keySet()) {
+        DataTreeActor.Info i = info(id);
+        seen.put(id, Long.toHexString(i.lastZxid()) + "/" + Long.toHexString(i.digest()));
+      }
+      assertEquals(1, seen.values().stream().distinct().count(),
+          "replicas differ: " + seen);
+      return null;
+    });
+  }
+
+  public void cut(int a, int b) {
+    status(a).peers().tell(new Peers.Cut(b));
+    status(b).peers().tell(new Peers.Cut(a));
+  }
+
+  public void heal(int a, int b) {
+    status(a).peers().tell(new Peers.Heal(b));
+    status(b).peers().tell(new Peers.Heal(a));
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int id : new ArrayList<>(kits.keySet())) {
+      kill(id);
+    }
+  }
+}
