@@ -60,6 +60,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
       TreeView view, ActorRef<Peers.Command> peers) {}
 
+  /** The transaction log's state: epochs and last logged zxid (tests and diagnostics). */
+  public record GetLogState(ActorRef<TxnLog.Snapshot> replyTo) implements Command {}
+
   private record LogRecovered(TxnLog.Snapshot state) implements Command {}
 
   private record TreeRecovered(StoredTree stored) implements Command {}
@@ -103,6 +106,10 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private boolean serving;
   private int storageIncarnation;
   private boolean storageHealthy;
+
+  public static Behavior<Command> create(Settings settings) {
+    return create(settings, CrashPoints.NONE);
+  }
 
   public static Behavior<Command> create(Settings settings, CrashPoints crashPoints) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -149,6 +156,12 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(GetLogState.class, g -> {
+          if (storageHealthy) {
+            log.tell(new TxnLog.GetState(g.replyTo()));
+          }
+          return this;
+        })
         .onMessage(LogRecovered.class, m -> {
           recoveredLog = m.state();
           return maybeStarted();
@@ -260,7 +273,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     Object[] holder = new Object[1];
     Zab zab = new Zab(settings.myId(), voters, observers,
         new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit()), fresh,
-        log, snapshots, tree, view, sessions, peers, settings.maxBuffer(),
+        log, snapshots, tree, view, sessions, peers, settings.maxBuffer(), settings.diffWindow(),
         settings.containerCheckInterval(), crashPoints,
         writes -> self.tell(new Serving(writes, holder[0])));
     ActorRef<?> child = leading

@@ -28,6 +28,7 @@ public record Settings(
     int maxBuffer,
     int snapCount,
     int snapRetainCount,
+    int diffWindow,
     String sessionSecret,
     String superDigest,
     Duration containerCheckInterval,
@@ -68,6 +69,7 @@ public record Settings(
         intIn(c, "init-limit", 1, 1000), intIn(c, "sync-limit", 1, 1000),
         intIn(c, "max-buffer", 1024, Integer.MAX_VALUE - 1024),
         intIn(c, "snap-count", 2, Integer.MAX_VALUE), intIn(c, "snap-retain-count", 1, 1000),
+        intIn(c, "diff-window", 1, 10_000_000),
         string(c, "session-secret"), superDigest, duration(c, "container-check-interval"),
         servers);
     return s.withOwnAddress();
@@ -80,7 +82,7 @@ public record Settings(
         return new Settings(myId, dataDir, dataLogDir, spec.host(), spec.peerPort(),
             spec.clientPort(), clientPortAddress, maxClientCnxns, fourLetterWords, tickTime,
             minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, maxBuffer, snapCount,
-            snapRetainCount, sessionSecret, superDigest, containerCheckInterval, servers);
+            snapRetainCount, diffWindow, sessionSecret, superDigest, containerCheckInterval, servers);
       }
     }
     return this;

@@ -103,7 +103,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
     TreeSnapshot committed = env.view().latest();
     this.myCurrentEpoch = log.currentEpoch();
     this.myLastZxid = log.lastZxid();
-    this.history = new History(committed.zxid(), 100_000, 256L << 20);
+    this.history = new History(committed.zxid(), env.diffWindow(), 256L << 20);
     for (TxnEntry e : log.entries()) {
       if (e.zxid() > committed.zxid()) {
         uncommitted.addLast(e);

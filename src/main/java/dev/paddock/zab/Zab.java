@@ -31,6 +31,7 @@ public record Zab(
     ActorRef<SessionTrackerActor.Command> tracker,
     ActorRef<Peers.Command> peers,
     int maxDataBytes,
+    int diffWindow,
     Duration containerCheckInterval,
     CrashPoints crashPoints,
     Consumer<ActorRef<WritePath>> onServing) {}
