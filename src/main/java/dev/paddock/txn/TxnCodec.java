@@ -23,6 +23,15 @@ public final class TxnCodec {
   /** No single field may exceed this; anything larger is corrupt input, not data. */
   public static final int MAX_FIELD = 64 * 1024 * 1024;
 
+  /**
+   * Lists read from a count start at most this big and grow as elements actually arrive, so a
+   * corrupt count fails at the end of the input instead of allocating for elements never sent.
+   */
+  private static final int PRESIZE_LIMIT = 1024;
+
+  /** Multis nest only by accident; deeper input is corrupt and must not exhaust the stack. */
+  private static final int MAX_MULTI_DEPTH = 64;
+
   private static final byte CREATE_SESSION = 1;
   private static final byte CLOSE_SESSION = 2;
   private static final byte CREATE = 3;
@@ -110,6 +119,10 @@ public final class TxnCodec {
   }
 
   public static Txn readTxn(DataInput in) throws IOException {
+    return readTxn(in, 0);
+  }
+
+  private static Txn readTxn(DataInput in, int depth) throws IOException {
     byte tag = in.readByte();
     return switch (tag) {
       case CREATE_SESSION -> new Txn.CreateSession(in.readInt());
@@ -122,10 +135,13 @@ public final class TxnCodec {
       case CHECK -> new Txn.Check(readString(in), in.readInt());
       case ERROR -> new Txn.Error(Code.of(in.readInt()));
       case MULTI -> {
+        if (depth >= MAX_MULTI_DEPTH) {
+          throw new IOException("multi nested deeper than " + MAX_MULTI_DEPTH);
+        }
         int n = readCount(in);
-        List<Txn> ops = new ArrayList<>(n);
+        List<Txn> ops = new ArrayList<>(Math.min(n, PRESIZE_LIMIT));
         for (int i = 0; i < n; i++) {
-          ops.add(readTxn(in));
+          ops.add(readTxn(in, depth + 1));
         }
         yield new Txn.Multi(ops);
       }
@@ -176,7 +192,7 @@ public final class TxnCodec {
 
   public static List<Acl> readAcl(DataInput in) throws IOException {
     int n = readCount(in);
-    List<Acl> acl = new ArrayList<>(n);
+    List<Acl> acl = new ArrayList<>(Math.min(n, PRESIZE_LIMIT));
     for (int i = 0; i < n; i++) {
       acl.add(new Acl(in.readInt(), new Id(readString(in), readString(in))));
     }

@@ -256,9 +256,14 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         getContext().messageAdapter(Done.class, EpochAccepted::new))));
   }
 
+  /**
+   * Before the epoch is established a learner with a newer history than ours means this server
+   * should not lead (its election information was stale). Afterwards the established history
+   * is the reference, and a returning server's longer old-epoch tail is simply truncated.
+   */
   private Behavior<Command> onAckEpoch(LearnerHandle l, Packet.AckEpoch a) {
-    if (a.currentEpoch() > myCurrentEpoch
-        || a.currentEpoch() == myCurrentEpoch && a.lastZxid() > myLastZxid) {
+    if (!established && (a.currentEpoch() > myCurrentEpoch
+        || a.currentEpoch() == myCurrentEpoch && a.lastZxid() > myLastZxid)) {
       return stepDown("learner " + l.id + " has a newer history (epoch " + a.currentEpoch()
           + ", zxid 0x" + Long.toHexString(a.lastZxid()) + ")");
     }

@@ -144,6 +144,23 @@ class AclEnforcementTest {
     h.ok(alice, setData("/n", "a", -1));
   }
 
+  /**
+   * A request ordered after a setACL is judged by the new ACL even while the setACL is in flight.
+   * ZooKeeper 3.9.5 gives this answer only once the setACL has been applied (its pending change
+   * record keeps the old ACL), so a pipelined client there may see either; this is the one that
+   * follows the request order.
+   */
+  @Test
+  void requestsPipelinedBehindASetAclAreJudgedByTheNewAcl() {
+    h.ok(alice, create("/n"));
+    List<dev.paddock.tree.Applied> r = h.submitPipelined(
+        RequestPrepTest.req(alice, setAcl("/n", List.of(new Acl(Perms.ALL, ALICE)), 0)),
+        RequestPrepTest.req(bob, setData("/n", "b", -1)),
+        RequestPrepTest.req(alice, setData("/n", "a", -1)));
+    assertEquals(List.of(Code.OK, Code.NO_AUTH, Code.OK),
+        r.stream().map(a -> a.result().code()).toList());
+  }
+
   @Test
   void duplicateEntriesAreStoredOnce() {
     List<Acl> twice = new ArrayList<>(OPEN);

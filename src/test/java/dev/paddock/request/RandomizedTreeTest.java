@@ -35,6 +35,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -110,7 +111,6 @@ class RandomizedTreeTest {
     final ZkOracle zk = new ZkOracle();
     final List<Client> clients = new ArrayList<>();
     final Client stranger = new Client(0x0700_0000_0000_0099L, List.of());
-    final Client server = new Client(0L, List.of());
     final ArrayDeque<TxnEntry> inFlight = new ArrayDeque<>();
     final ArrayDeque<Applied> expected = new ArrayDeque<>();
     /** Children ever created / deleted under a path since that path was last created. */
@@ -119,8 +119,7 @@ class RandomizedTreeTest {
     TreeSnapshot previousSnapshot;
     long previousSnapshotDigest;
     int okWrites;
-    final Set<Code> seen = java.util.EnumSet.noneOf(Code.class);
-
+    final Set<Code> seen = EnumSet.noneOf(Code.class);
     final boolean churn;
 
     Run(long seed, boolean churn) {
@@ -158,7 +157,7 @@ class RandomizedTreeTest {
             Code.SESSION_EXPIRED, Code.BAD_VERSION)), () -> "churn reached " + seen);
         return;
       }
-      assertEquals(java.util.EnumSet.of(Code.OK, Code.NO_NODE, Code.NODE_EXISTS, Code.NOT_EMPTY,
+      assertEquals(EnumSet.of(Code.OK, Code.NO_NODE, Code.NODE_EXISTS, Code.NOT_EMPTY,
           Code.BAD_VERSION, Code.NO_CHILDREN_FOR_EPHEMERALS, Code.INVALID_ACL, Code.NO_AUTH,
           Code.BAD_ARGUMENTS, Code.SESSION_EXPIRED, Code.RUNTIME_INCONSISTENCY), seen,
           "the generator should reach every error a write can get");
@@ -323,7 +322,8 @@ class RandomizedTreeTest {
       if (r < 34) {
         return randomCreate();
       } else if (r < 52) {
-        return new Op.Delete(pickPath(), pickVersion(null));
+        String p = pickPath();
+        return new Op.Delete(p, pickVersion(p));
       } else if (r < 66) {
         String p = pickPath();
         return new Op.SetData(p, randomData(), pickVersion(p));

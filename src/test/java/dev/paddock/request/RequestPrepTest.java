@@ -322,6 +322,22 @@ public class RequestPrepTest {
     assertEquals(1, h.stat("/e").version());
   }
 
+  /**
+   * The parent of an ephemeral whose session close is in flight is already empty for requests
+   * ordered after the close. ZooKeeper 3.9.5 says NOT_EMPTY until the close is applied (its
+   * pending records for a close do not lower the parents' child counts), and OK afterwards; this
+   * preparer always gives the answer the request order implies.
+   */
+  @Test
+  void parentOfAnEphemeralIsEmptyRightAfterItsSessionCloseIsPrepared() {
+    h.ok(bob, create("/p"));
+    h.ok(alice, create("/p/e", CreateMode.EPHEMERAL));
+    List<Applied> r = h.submitPipelined(
+        req(alice, new Op.CloseSession()), req(bob, delete("/p", 0)));
+    assertEquals(List.of(Code.OK, Code.OK), codes(r));
+    assertTrue(!h.exists("/p"));
+  }
+
   @Test
   void preparerForgetsChangesOnceTheyAreCommitted() {
     List<TxnEntry> prepared = new ArrayList<>();

@@ -190,6 +190,43 @@ class TxnCodecTest {
     }
   }
 
+  /** Tag and count of a multi, repeated: each multi's single op is the next multi. */
+  private static byte[] nestedMultis(int depth, int count) {
+    ByteBuffer buf = ByteBuffer.allocate(5 * depth);
+    for (int i = 0; i < depth; i++) {
+      buf.put((byte) 9).putInt(count);
+    }
+    return buf.array();
+  }
+
+  @Test
+  void reasonablyNestedMultisRoundTrip() throws IOException {
+    Txn t = new Txn.Delete("/x");
+    for (int i = 0; i < 8; i++) {
+      t = new Txn.Multi(List.of(t));
+    }
+    Txn back = TxnCodec.fromBytes(TxnCodec.toBytes(new TxnEntry(1, 1, 1, 1, t))).txn();
+    assertEquals(t, back);
+  }
+
+  @Test
+  void absurdlyDeepNestingIsCorruptionNotAStackOverflow() {
+    // Corrupt input must surface as an IOException, which readers treat as a damaged record;
+    // a StackOverflowError would escape them.
+    byte[] input = entryWith(nestedMultis(200_000, 1));
+    assertThrows(IOException.class, () -> TxnCodec.fromBytes(input));
+  }
+
+  @Test
+  void declaredCountsAreNotAllocatedBeforeTheElementsArrive() {
+    // Twelve nested multis each claiming the largest allowed count, then the input ends: a
+    // reader that sizes its lists from the claimed counts needs gigabytes before failing.
+    byte[] input = entryWith(nestedMultis(12, TxnCodec.MAX_FIELD));
+    assertThrows(EOFException.class, () -> TxnCodec.fromBytes(input));
+    byte[] acl = entryWith(concat(ints(6, 1), new byte[] {'/'}, ints4(TxnCodec.MAX_FIELD)));
+    assertThrows(EOFException.class, () -> TxnCodec.fromBytes(acl));
+  }
+
   @Test
   void unknownErrorValuesReadAsSystemError() throws IOException {
     assertEquals(new Txn.Error(Code.SYSTEM_ERROR),

@@ -11,7 +11,7 @@ class ZxidTest {
 
   @Test
   void epochAndCounterMatchZooKeepersSplit() {
-    long[][] cases = {{0, 0}, {0, 1}, {1, 0}, {5, 0xffff_ffffL}, {0xffff_ffffL, 7}, {3, 42}};
+    long[][] cases = {{0, 0}, {0, 1}, {1, 0}, {5, 0xffff_ffffL}, {0x7fff_ffffL, 7}, {3, 42}};
     for (long[] c : cases) {
       long z = Zxid.of(c[0], c[1]);
       assertEquals(ZxidUtils.makeZxid(c[0], c[1]), z);

@@ -201,6 +201,15 @@ public final class Ensemble implements AutoCloseable {
     status(b).peers().tell(new Peers.Cut(a));
   }
 
+  /** Clears every cut on every running server (e.g. after the isolated server was killed). */
+  public void healAll() {
+    for (int id : kits.keySet()) {
+      for (int other : ids()) {
+        status(id).peers().tell(new Peers.Heal(other));
+      }
+    }
+  }
+
   public void heal(int a, int b) {
     status(a).peers().tell(new Peers.Heal(b));
     status(b).peers().tell(new Peers.Heal(a));
