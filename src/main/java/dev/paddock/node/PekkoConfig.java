@@ -15,11 +15,20 @@ public final class PekkoConfig {
   private PekkoConfig() {}
 
   public static Config forNode(Settings s, Config loaded) {
-    Map<String, Object> derived = Map.of(
+    Map<String, Object> derived = new java.util.HashMap<>(Map.of(
         "pekko.remote.artery.canonical.hostname", s.host(),
         "pekko.remote.artery.canonical.port", s.peerPort(),
         "paddock.journal.dir", s.dataLogDir().toAbsolutePath().toString(),
-        "paddock.snapshot-store.dir", s.dataDir().resolve("snapshots").toAbsolutePath().toString());
+        "paddock.snapshot-store.dir", s.dataDir().resolve("snapshots").toAbsolutePath().toString()));
+    if (!s.standalone()) {
+      // Zab decides who leads; the cluster only carries traffic and reports reachability, so
+      // nothing is ever downed automatically and a restarted server simply joins again.
+      derived.put("pekko.actor.provider", "cluster");
+      derived.put("pekko.cluster.seed-nodes", s.servers().stream()
+          .map(spec -> "pekko://" + SYSTEM_NAME + "@" + spec.host() + ":" + spec.peerPort())
+          .toList());
+      derived.put("pekko.cluster.downing-provider-class", "");
+    }
     return ConfigFactory.parseMap(derived).withFallback(loaded).resolve();
   }
 

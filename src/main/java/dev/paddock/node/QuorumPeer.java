@@ -33,6 +33,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The guardian of a server: owns what lives across roles (log, snapshots, tree, sessions, the
@@ -83,6 +86,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record LookAgain() implements Command {}
 
+  private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
+
   private final Settings settings;
   private final CrashPoints crashPoints;
   private final TimerScheduler<Command> timers;
@@ -132,6 +137,12 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       peers = ctx.spawn(Peers.create(settings.myId(), addresses, PekkoConfig.SYSTEM_NAME),
           Peers.NAME);
       peers.tell(new Peers.SetInbox(ctx.messageAdapter(Peers.Inbound.class, Inbound::new)));
+      if (ctx.getSystem().settings().config().getString("pekko.actor.provider")
+          .equals("cluster")) {
+        Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+            ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
+            ClusterEvent.ReachabilityEvent.class));
+      }
     }
     currentVote = new Vote(settings.myId(), 0, 0);
     spawnStorage();
@@ -185,6 +196,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           spawnStorage();
           return this;
         })
+        .onMessage(Reachability.class, this::onReachability)
         .onMessage(LookAgain.class, l -> {
           lookForLeader();
           return this;
@@ -310,6 +322,27 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       }
     } else if (d.message() instanceof Packet p) {
       tellRole(d.from(), p);
+    }
+    return this;
+  }
+
+  /**
+   * A follower that hears its leader is unreachable looks for a new one at once instead of
+   * waiting out sync-limit. The leader ignores these reports and relies on its own ticks, so a
+   * brief hiccup of one follower does not cost an election.
+   */
+  private Behavior<Command> onReachability(Reachability r) {
+    if (r.event() instanceof ClusterEvent.UnreachableMember u
+        && (state == ServerState.FOLLOWING || state == ServerState.OBSERVING)) {
+      org.apache.pekko.actor.Address a = u.member().address();
+      for (ServerSpec spec : settings.servers()) {
+        if (spec.id() == currentVote.leaderId() && a.host().isDefined()
+            && a.port().isDefined() && (int) a.port().get() == spec.peerPort()
+            && a.host().get().equals(spec.host())) {
+          getContext().getLog().warn("leader {} is unreachable", spec.id());
+          tellRole(spec.id(), null);
+        }
+      }
     }
     return this;
   }

@@ -39,6 +39,9 @@ public final class StandaloneServer {
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
       TreeView view) {}
 
+  /** Answered with the client port's bound address once it listens (tests bind port 0). */
+  public record GetClientPort(ActorRef<java.net.InetSocketAddress> replyTo) implements Command {}
+
   private record LogRecovered(TxnLog.Snapshot state) implements Command {}
 
   private record TreeRecovered(StoredTree stored) implements Command {}
@@ -94,14 +97,17 @@ public final class StandaloneServer {
     dev.paddock.zab.Zab zab = new dev.paddock.zab.Zab(settings.myId(), Set.of(settings.myId()),
         Set.of(), new dev.paddock.zab.ZabTimers(settings.tickTime(), settings.initLimit(),
             settings.syncLimit()), logState, storage.log(), storage.snaps(), treeActor, view,
-        sessions, null, settings.maxBuffer(), settings.containerCheckInterval(),
+        sessions, null, settings.maxBuffer(), settings.diffWindow(),
+        settings.containerCheckInterval(),
         dev.paddock.zab.CrashPoints.NONE, writes -> ctx.getSelf().tell(new WritesReady(writes)));
     ctx.spawn(LeaderActor.create(zab), "leader");
     return Behaviors.receive(Command.class)
         .onMessage(WritesReady.class, w -> {
           sessions.tell(new SessionTrackerActor.RoleChanged(w.writes(), true));
           ctx.getLog().info("serving as a standalone server");
-          return serving(sessions, treeActor, view);
+          var clientPort = ctx.spawn(dev.paddock.wire.ClientPortServer.create(settings, sessions,
+              treeActor, () -> "standalone"), "client-port");
+          return serving(sessions, treeActor, view, clientPort);
         })
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(new Status(false, "starting", null, null, null));
@@ -111,10 +117,15 @@ public final class StandaloneServer {
   }
 
   private static Behavior<Command> serving(ActorRef<SessionTrackerActor.Command> sessions,
-      ActorRef<DataTreeActor.Command> tree, TreeView view) {
+      ActorRef<DataTreeActor.Command> tree, TreeView view,
+      ActorRef<dev.paddock.wire.ClientPortServer.Command> clientPort) {
     return Behaviors.receive(Command.class)
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(new Status(true, "standalone", sessions, tree, view));
+          return Behaviors.same();
+        })
+        .onMessage(GetClientPort.class, g -> {
+          clientPort.tell(new dev.paddock.wire.ClientPortServer.GetBoundAddress(g.replyTo()));
           return Behaviors.same();
         })
         .build();
