@@ -10,8 +10,8 @@ import com.typesafe.config.ConfigFactory;
  * Deletes a prefix of one persistence id's journal. Typed persistence only deletes events as a
  * side effect of its count-based snapshot retention, which cannot express "everything up to the
  * oldest tree snapshot we keep", so the log asks its journal plugin directly with the same
- * message the persistence runtime itself sends. The journal acknowledges to the sender; nothing
- * waits for it, because a purge that does not happen only costs disk space until the next one.
+ * message the persistence runtime itself sends. Nothing waits for the journal's answer, because a
+ * purge that does not happen only costs disk space until the next one.
  */
 final class JournalPurge {
   private final ActorContext<?> ctx;
@@ -31,8 +31,8 @@ final class JournalPurge {
   void deleteTo(long sequenceNr) {
     org.apache.pekko.actor.ActorRef journal = Persistence.get(Adapter.toClassic(ctx.getSystem()))
         .journalFor(journalPluginId, ConfigFactory.empty());
-    journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId, sequenceNr,
-        org.apache.pekko.actor.ActorRef.noSender()), org.apache.pekko.actor.ActorRef.noSender());
+    org.apache.pekko.actor.ActorRef ignore = Adapter.toClassic(ctx.getSystem().ignoreRef());
+    journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId, sequenceNr, ignore), ignore);
     ctx.getLog().info("purged transaction log events up to sequence number {}", sequenceNr);
   }
 }
