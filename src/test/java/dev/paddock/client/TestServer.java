@@ -1,0 +1,75 @@
+package dev.paddock.client;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.paddock.node.NodeGuardian;
+import dev.paddock.node.PekkoConfig;
+import dev.paddock.node.QuorumPeer;
+import dev.paddock.node.Settings;
+import dev.paddock.node.TestNodes;
+import dev.paddock.peers.ClientProtocolConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/**
+ * A standalone server in its own actor system, started the way Main starts one (its guardian is
+ * the quorum peer, so the session tracker is at /user/sessions), with the client protocol's
+ * serialization.
+ */
+final class TestServer {
+  /** Long enough for a restart; the server's default max (20 ticks) would cut it to 4s. */
+  static final String MAX_SESSION_TIMEOUT = "60s";
+
+  final ActorSystem<QuorumPeer.Command> system;
+  final int port;
+
+  private TestServer(ActorSystem<QuorumPeer.Command> system) {
+    this.system = system;
+    this.port = Adapter.toClassic(system).provider().getDefaultAddress().getPort().orElseThrow();
+  }
+
+  /** @param port 0 for any free port */
+  static TestServer start(Path dataDir, int port, Map<String, Object> overrides) {
+    Map<String, Object> all = new HashMap<>();
+    all.put("paddock.peer-port", port);
+    all.put("paddock.max-session-timeout", MAX_SESSION_TIMEOUT);
+    all.putAll(overrides);
+    Config config = ClientProtocolConfig.withSerialization(
+        TestNodes.standaloneConfig(dataDir, all));
+    TestServer server = new TestServer(ActorSystem.create(
+        NodeGuardian.create(Settings.from(config)), PekkoConfig.SYSTEM_NAME, config));
+    server.awaitServing();
+    return server;
+  }
+
+  private void awaitServing() {
+    ActorTestKit kit = ActorTestKit.create(system);
+    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(30), () -> {
+      system.tell(new QuorumPeer.GetStatus(probe.ref()));
+      assertTrue(probe.receiveMessage().serving());
+      return null;
+    });
+  }
+
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  void stop() {
+    ActorTestKit.shutdown(system, Duration.ofSeconds(30), true);
+  }
+
+  /** A client-side actor system: remoting on an ephemeral port, client serialization. */
+  static ActorTestKit clientKit() {
+    return ActorTestKit.create(PaddockFacade.SYSTEM_NAME,
+        ClientProtocolConfig.withSerialization(PekkoConfig.forClient("127.0.0.1")));
+  }
+}
