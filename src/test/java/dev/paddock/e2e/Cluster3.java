@@ -1,0 +1,98 @@
+package dev.paddock.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Three node.jar processes forming an ensemble on loopback, configured like node1..3.conf. */
+final class Cluster3 implements AutoCloseable {
+  final List<NodeProcess> nodes = new ArrayList<>();
+  final int[] clientPorts = new int[3];
+
+  Cluster3(Path dir, String tickTime) throws IOException {
+    int[] peerPorts = new int[3];
+    for (int i = 0; i < 3; i++) {
+      peerPorts[i] = freePort();
+      clientPorts[i] = freePort();
+    }
+    StringBuilder servers = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      servers.append(String.format("    { id = %d, host = \"127.0.0.1\", peer-port = %d, "
+          + "client-port = %d, role = voter }%n", i + 1, peerPorts[i], clientPorts[i]));
+    }
+    Files.writeString(dir.resolve("application.conf"), "paddock {\n"
+        + "  session-secret = \"it-secret\"\n"
+        + "  tick-time = " + tickTime + "\n"
+        + "  servers = [\n" + servers + "  ]\n}\n");
+    for (int i = 1; i <= 3; i++) {
+      Path conf = dir.resolve("node" + i + ".conf");
+      Files.writeString(conf, "include \"application.conf\"\npaddock {\n  my-id = " + i
+          + "\n  data-dir = \"data/node" + i + "\"\n}\n");
+      nodes.add(new NodeProcess(conf, dir.resolve("node" + i + ".log"), clientPorts[i - 1]));
+    }
+  }
+
+  void startAll() throws IOException {
+    for (NodeProcess n : nodes) {
+      n.start();
+    }
+  }
+
+  String connectString() {
+    StringBuilder s = new StringBuilder();
+    for (int p : clientPorts) {
+      s.append(s.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+    }
+    return s.toString();
+  }
+
+  /** Waits until the running nodes have one leader and the rest follow; returns its index. */
+  int awaitLeader(Duration max) throws IOException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      int leader = -1;
+      int followers = 0;
+      int running = 0;
+      for (int i = 0; i < 3; i++) {
+        NodeProcess n = nodes.get(i);
+        if (!n.alive()) {
+          continue;
+        }
+        running++;
+        String mode = n.mode();
+        if ("leader".equals(mode)) {
+          leader = i;
+        } else if ("follower".equals(mode)) {
+          followers++;
+        }
+      }
+      if (leader >= 0 && followers == running - 1) {
+        return leader;
+      }
+      Waiting.pause(Duration.ofMillis(100));
+    }
+    StringBuilder logs = new StringBuilder();
+    for (NodeProcess n : nodes) {
+      logs.append("---- ").append(n.clientPort()).append('\n').append(n.log());
+    }
+    throw new AssertionError("no leader with all running nodes following after " + max + "\n"
+        + logs);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (NodeProcess n : nodes) {
+      n.close();
+    }
+  }
+}

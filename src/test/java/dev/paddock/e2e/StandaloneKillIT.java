@@ -1,0 +1,88 @@
+package dev.paddock.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paddock.api.Acl;
+import dev.paddock.api.CreateMode;
+import dev.paddock.client.PaddockFacade;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A standalone node.jar process written to through the typed client, killed with SIGKILL in the
+ * middle of the load, and started again: every write the client saw acknowledged is there.
+ */
+class StandaloneKillIT {
+  @TempDir Path dir;
+
+  @Test
+  void everyAcknowledgedWriteSurvivesKillMinus9() throws Exception {
+    int peerPort = freePort();
+    int clientPort = freePort();
+    Path conf = dir.resolve("node.conf");
+    Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
+        + "\n  client-port = " + clientPort + "\n}\n");
+    try (NodeProcess node = new NodeProcess(conf, dir.resolve("node.log"), clientPort)) {
+      node.start();
+      node.awaitMode(Duration.ofSeconds(60), "standalone");
+      List<String> servers = List.of("127.0.0.1:" + peerPort);
+      PaddockFacade client = PaddockFacade.connect(servers, Duration.ofSeconds(10), e -> { })
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      client.create("/k", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Set<String> acked = ConcurrentHashMap.newKeySet();
+      Semaphore window = new Semaphore(200);
+      byte[] data = "v".repeat(100).getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 5000 && node.alive(); i++) {
+        if (!window.tryAcquire(10, TimeUnit.SECONDS)) {
+          break;
+        }
+        client.create("/k/n" + i, data, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)
+            .whenComplete((path, failure) -> {
+              window.release();
+              if (failure == null) {
+                acked.add(path);
+              }
+            });
+        if (acked.size() >= 1500) {
+          node.kill9();
+        }
+      }
+      assertTrue(acked.size() >= 1500, "too few writes acknowledged: " + acked.size());
+      Set<String> ackedAtKill = new HashSet<>(acked);
+      client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      node.start();
+      node.awaitMode(Duration.ofSeconds(60), "standalone");
+      PaddockFacade again = PaddockFacade.connect(servers, Duration.ofSeconds(10), e -> { })
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Set<String> present = new HashSet<>();
+      for (String child : again.getChildren("/k", false).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)) {
+        present.add("/k/" + child);
+      }
+      again.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (String path : ackedAtKill) {
+        assertTrue(present.contains(path), "lost acknowledged write " + path);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
