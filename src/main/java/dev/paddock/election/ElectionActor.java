@@ -68,6 +68,11 @@ public final class ElectionActor extends AbstractBehavior<ElectionActor.Command>
         state.proposal());
     broadcast();
     timers.startSingleTimer(new Resend(), resend);
+    if (state.stillBacked(state.proposal())) {
+      // A lone voter is its own quorum; it still waits the finalize period like anyone.
+      awaiting = state.proposal();
+      timers.startSingleTimer(new Finalize(awaiting), timing.finalizeWait());
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.paddock.tree.DataTree;
 import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;
+import dev.paddock.wire.ClientPortServer;
 import dev.paddock.zab.CrashPoints;
 import dev.paddock.zab.FollowerActor;
 import dev.paddock.zab.LeaderActor;
@@ -66,6 +67,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   /** The transaction log's state: epochs and last logged zxid (tests and diagnostics). */
   public record GetLogState(ActorRef<TxnLog.Snapshot> replyTo) implements Command {}
 
+  /** The ZooKeeper client port's bound address; ask once serving (tests bind port 0). */
+  public record GetClientPort(ActorRef<java.net.InetSocketAddress> replyTo) implements Command {}
+
   private record LogRecovered(TxnLog.Snapshot state) implements Command {}
 
   private record TreeRecovered(StoredTree stored) implements Command {}
@@ -102,13 +106,15 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private TreeView view;
   private TxnLog.Snapshot recoveredLog;
   private StoredTree recoveredTree;
-  private ServerState state = ServerState.LOOKING;
+  // Volatile: the client port's four-letter words read the mode from other threads.
+  private volatile ServerState state = ServerState.LOOKING;
   private Vote currentVote;
   private long electionClock;
   private ActorRef<?> role;
   private ActorRef<ElectionActor.Command> election;
   private Vote pendingElected;
-  private boolean serving;
+  private volatile boolean serving;
+  private ActorRef<ClientPortServer.Command> clientPort;
   private int storageIncarnation;
   private boolean storageHealthy;
 
@@ -167,6 +173,12 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(GetClientPort.class, g -> {
+          if (clientPort != null) {
+            clientPort.tell(new ClientPortServer.GetBoundAddress(g.replyTo()));
+          }
+          return this;
+        })
         .onMessage(GetLogState.class, g -> {
           if (storageHealthy) {
             log.tell(new TxnLog.GetState(g.replyTo()));
@@ -305,6 +317,10 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     sessions.tell(new SessionTrackerActor.RoleChanged(s.writes(),
         state == ServerState.LEADING));
     getContext().getLog().info("serving clients as {}", mode());
+    if (clientPort == null) {
+      clientPort = getContext().spawn(ClientPortServer.create(settings, sessions, tree, view,
+          () -> serving ? mode() : null), "client-port");
+    }
     return this;
   }
 
@@ -368,6 +384,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     if (!ref.equals(role)) {
       return this;
+    }
+    if (crashPoints.crashed()) {
+      return Behaviors.stopped();
     }
     role = null;
     serving = false;

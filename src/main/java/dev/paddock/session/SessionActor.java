@@ -56,7 +56,16 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   public record Synced(int cxid, long zxid) implements Command {}
 
-  public record Notify(WatchEvent event) implements Command {}
+  /**
+   * A fired watch. {@code acl} is that of the node the event is about (the parent's for a
+   * child-list change); ZooKeeper 3.9 delivers an event only to a session that may read that
+   * node. Null for events not tied to an ACL check (those setWatches fires at once).
+   */
+  public record Notify(WatchEvent event, List<dev.paddock.api.Acl> acl) implements Command {
+    public Notify(WatchEvent event) {
+      this(event, null);
+    }
+  }
 
   /** Settings a session needs from its server. */
   public record Context(
@@ -138,7 +147,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         .onMessage(ReadDone.class, r -> complete(r.cxid(), r.zxid(), r.result()))
         .onMessage(Synced.class, s -> complete(s.cxid(), s.zxid(), Result.DONE))
         .onMessage(Notify.class, n -> {
-          frontDoor.tell(new SessionOutput.Event(n.event()));
+          if (n.acl() == null || Acls.permits(n.acl(), dev.paddock.api.Perms.READ, authIds)) {
+            frontDoor.tell(new SessionOutput.Event(n.event()));
+          }
           return this;
         })
         .onMessage(Supersede.class, s -> end(s.reason(), s.detail()))
@@ -224,6 +235,12 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   }
 
   private Behavior<Command> onAddAuth(AddAuth a) {
+    if (Acls.IP.equals(a.scheme())) {
+      // ZooKeeper's ip provider accepts any auth packet: the caller's address, which a wire
+      // front door already put among the session's initial identities.
+      frontDoor.tell(new SessionOutput.AuthReply(Code.OK));
+      return this;
+    }
     if (!Acls.DIGEST.equals(a.scheme()) || a.auth() == null) {
       frontDoor.tell(new SessionOutput.AuthReply(Code.AUTH_FAILED));
       return end(SessionOutput.Reason.AUTH_FAILED, "unsupported auth scheme " + a.scheme());

@@ -1,5 +1,7 @@
 package dev.paddock.tree;
 
+import dev.paddock.api.Acl;
+import dev.paddock.api.EventType;
 import dev.paddock.api.Id;
 import dev.paddock.api.WatchEvent;
 import dev.paddock.request.Op;
@@ -136,10 +138,12 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
       if (e.zxid() <= tree.lastZxid()) {
         continue;
       }
+      TreeSnapshot before = tree.snapshot();
       Applied applied = tree.apply(e);
       for (WatchEvent ev : applied.events()) {
+        List<Acl> acl = eventAcl(ev, before);
         for (WatchManager.Delivery<ActorRef<SessionActor.Command>> d : watches.trigger(ev)) {
-          d.watcher().tell(new SessionActor.Notify(d.event()));
+          d.watcher().tell(new SessionActor.Notify(d.event(), acl));
         }
       }
       ActorRef<SessionActor.Command> owner = sessions.get(e.sessionId());
@@ -159,6 +163,17 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
     }
     view.publish(tree.snapshot());
     return this;
+  }
+
+  /**
+   * The ACL an event is checked against before delivery, as ZooKeeper 3.9 does: the node's own
+   * (as it was before a delete), or the parent's for a child-list change. Null (deliver) when
+   * the node came and went within one multi.
+   */
+  private List<Acl> eventAcl(WatchEvent ev, TreeSnapshot before) {
+    DataNode n = ev.type() == EventType.NODE_DELETED ? before.node(ev.path())
+        : tree.get(ev.path());
+    return n == null ? null : n.acl();
   }
 
   private Behavior<Command> onRead(Read r) {

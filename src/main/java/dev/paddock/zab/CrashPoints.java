@@ -23,6 +23,7 @@ public final class CrashPoints {
 
   private final Set<String> armed = ConcurrentHashMap.newKeySet();
   private final Consumer<String> crash;
+  private volatile boolean crashed;
 
   public CrashPoints(Consumer<String> crash) {
     this.crash = crash;
@@ -35,9 +36,19 @@ public final class CrashPoints {
   /** Returns true when the server must stop now; the caller then does nothing more. */
   public boolean reached(String point) {
     if (armed.remove(point)) {
+      crashed = true;
       crash.accept(point);
       return true;
     }
     return false;
+  }
+
+  /**
+   * True once a point fired. Ending an actor system takes a while (coordinated shutdown), and
+   * in that time the server must not look for a leader and sync again, or the crash would not
+   * leave the disk as it was at the point.
+   */
+  public boolean crashed() {
+    return crashed;
   }
 }

@@ -1,0 +1,34 @@
+package dev.paddock.wire;
+
+import dev.paddock.node.Settings;
+import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.TreeView;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What every connection of the client port shares: where sessions open, the tree for
+ * four-letter words and the zxid of replies it writes itself, the server's current mode,
+ * statistics and limits.
+ *
+ * @param words four-letter words this server answers (the whitelist)
+ * @param boundPort the port actually bound, for conf
+ */
+record ClientPortEnv(
+    Settings settings,
+    ActorRef<SessionTrackerActor.Command> sessions,
+    ActorRef<DataTreeActor.Command> tree,
+    TreeView view,
+    Supplier<String> mode,
+    WireStats stats,
+    Set<String> words,
+    int boundPort) {
+
+  /**
+   * Requests a connection may have in flight before it stops reading from its socket
+   * (ZooKeeper's globalOutstandingLimit, applied per connection).
+   */
+  static final int MAX_OUTSTANDING = 1000;
+}

@@ -1,0 +1,169 @@
+package dev.paddock.wire;
+
+import dev.paddock.node.Settings;
+import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.TreeView;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The client port: listens with Pekko Streams TCP and gives every accepted connection its own
+ * {@link ConnectionActor}, fed by a {@link FrameDecoder} and writing through a bounded queue.
+ * Connections per client address are capped like ZooKeeper's maxClientCnxns. Streams run on a
+ * materializer owned by this actor, so they end with it (and with the actor system).
+ */
+public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Command> {
+
+  public sealed interface Command {}
+
+  /** Answered with the bound address once listening (port 0 in configuration picks one). */
+  public record GetBoundAddress(ActorRef<InetSocketAddress> replyTo) implements Command {}
+
+  private record Bound(Tcp.ServerBinding binding) implements Command {}
+
+  private record BindFailed(Throwable cause) implements Command {}
+
+  private record Accepted(Tcp.IncomingConnection connection) implements Command {}
+
+  private record ConnectionEnded(InetAddress address) implements Command {}
+
+  /** Packets a connection may have queued for a client that does not read them. */
+  static final int OUT_BUFFER = 100_000;
+
+  private final Settings settings;
+  private final ActorRef<SessionTrackerActor.Command> sessions;
+  private final ActorRef<DataTreeActor.Command> tree;
+  private final TreeView view;
+  private final Supplier<String> mode;
+  private final Materializer mat;
+  private final WireStats stats = new WireStats();
+  private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+  private final List<ActorRef<InetSocketAddress>> waiting = new ArrayList<>();
+  private Tcp.ServerBinding binding;
+  private ClientPortEnv env;
+  private long children;
+
+  /**
+   * @param mode the server's current role as srvr and mntr print it (standalone, leader,
+   *     follower, observer), or null while it is not serving; called from connection actors
+   */
+  public static Behavior<Command> create(Settings settings,
+      ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
+      TreeView view, Supplier<String> mode) {
+    return Behaviors.setup(ctx -> new ClientPortServer(ctx, settings, sessions, tree, view,
+        mode));
+  }
+
+  private ClientPortServer(ActorContext<Command> ctx, Settings settings,
+      ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
+      TreeView view, Supplier<String> mode) {
+    super(ctx);
+    this.settings = settings;
+    this.sessions = sessions;
+    this.tree = tree;
+    this.view = view;
+    this.mode = mode;
+    this.mat = Materializer.createMaterializer(ctx);
+    ActorRef<Command> self = ctx.getSelf();
+    var bound = Tcp.get(ctx.getSystem())
+        .bind(settings.clientPortAddress(), settings.clientPort())
+        .to(Sink.foreach(c -> self.tell(new Accepted(c))))
+        .run(mat);
+    ctx.pipeToSelf(bound, (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Bound.class, this::onBound)
+        .onMessage(BindFailed.class, f -> {
+          getContext().getLog().error("cannot listen for clients on {}:{}: {}",
+              settings.clientPortAddress(), settings.clientPort(), f.cause().toString());
+          return Behaviors.stopped();
+        })
+        .onMessage(GetBoundAddress.class, g -> {
+          if (binding == null) {
+            waiting.add(g.replyTo());
+          } else {
+            g.replyTo().tell(binding.localAddress());
+          }
+          return this;
+        })
+        .onMessage(Accepted.class, this::onAccepted)
+        .onMessage(ConnectionEnded.class, e -> {
+          perAddress.computeIfPresent(e.address(), (k, n) -> n <= 1 ? null : n - 1);
+          return this;
+        })
+        .onSignal(PostStop.class, s -> {
+          if (binding != null) {
+            binding.unbind();
+          }
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onBound(Bound b) {
+    binding = b.binding();
+    InetSocketAddress local = binding.localAddress();
+    env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
+        FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort());
+    getContext().getLog().info("listening for ZooKeeper clients on {}", local);
+    waiting.forEach(w -> w.tell(local));
+    waiting.clear();
+    return this;
+  }
+
+  private Behavior<Command> onAccepted(Accepted a) {
+    Tcp.IncomingConnection conn = a.connection();
+    InetSocketAddress remote = conn.remoteAddress();
+    InetAddress address = remote.getAddress();
+    int current = perAddress.getOrDefault(address, 0);
+    int max = settings.maxClientCnxns();
+    if (env == null || max > 0 && current >= max) {
+      getContext().getLog().warn("Error accepting new connection: Too many connections from {}"
+          + " - max is {}", address, max);
+      conn.handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.empty()), mat);
+      return this;
+    }
+    perAddress.put(address, current + 1);
+    Pair<BoundedSourceQueue<ByteString>, Source<ByteString, NotUsed>> out =
+        Source.<ByteString>queue(OUT_BUFFER).preMaterialize(mat);
+    ActorRef<ConnectionActor.Command> actor = getContext().spawn(
+        ConnectionActor.create(env, out.first(), remote), "cnxn-" + (++children));
+    getContext().watchWith(actor, new ConnectionEnded(address));
+    Sink<FrameDecoder.Inbound, NotUsed> toActor = ActorSink.actorRefWithBackpressure(actor,
+        (ActorRef<ConnectionActor.Ack> ackTo, FrameDecoder.Inbound el) ->
+            new ConnectionActor.StreamElement(ackTo, el),
+        ConnectionActor.StreamInit::new,
+        new ConnectionActor.StreamEnded(null),
+        ConnectionActor.StreamEnded::new);
+    Sink<ByteString, NotUsed> in = Flow.fromGraph(new FrameDecoder(settings.maxBuffer()))
+        .to(toActor);
+    conn.handleWith(Flow.fromSinkAndSource(in, out.second()), mat);
+    return this;
+  }
+}

@@ -1,0 +1,464 @@
+package dev.paddock.wire;
+
+import dev.paddock.api.Code;
+import dev.paddock.api.Id;
+import dev.paddock.session.SessionActor;
+import dev.paddock.session.SessionOutput;
+import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.tree.Acls;
+import dev.paddock.tree.DataTreeActor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One TCP connection of the client port: the ZooKeeper wire protocol's front door to a session.
+ * It answers a four-letter word, or performs the handshake with the session tracker and then
+ * turns packets into session ops and session output back into packets. Replies leave in request
+ * order; requests it answers itself (malformed bodies, unknown opcodes) wait their turn. It reads
+ * the next packet only when the previous one is handled, and not while the session is being
+ * established or too many requests are in flight, so a flooding client is slowed at its socket.
+ */
+public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
+
+  public sealed interface Command {}
+
+  /** What the inbound stream waits for before it sends the next packet. */
+  public enum Ack { INSTANCE }
+
+  record StreamInit(ActorRef<Ack> ackTo) implements Command {}
+
+  record StreamElement(ActorRef<Ack> ackTo, FrameDecoder.Inbound element) implements Command {}
+
+  /** The client closed its side (failure null) or the socket failed. */
+  record StreamEnded(Throwable failure) implements Command {}
+
+  private record FromSession(SessionOutput output) implements Command {}
+
+  private record WordInfo(String word, DataTreeActor.Info info, Throwable failure)
+      implements Command {}
+
+  private record HandshakeTimeout() implements Command {}
+
+  private record CloseTimeout() implements Command {}
+
+  /** ZooKeeper drops connections that send no ConnectRequest within this time. */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a closing connection may take to flush its last packets before it is dropped. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private enum Phase { FRESH, CONNECTING, OPEN, WORD, CLOSED }
+
+  /** A request awaiting its reply; {@code bytes} is set once it is answered. */
+  private static final class Entry {
+    final int xid;
+    final int opcode;
+    final Requests.ToSession request;
+    final long startNanos = System.nanoTime();
+    ByteString bytes;
+    long zxid;
+
+    Entry(int xid, int opcode, Requests.ToSession request) {
+      this.xid = xid;
+      this.opcode = opcode;
+      this.request = request;
+    }
+  }
+
+  private final ClientPortEnv env;
+  private final BoundedSourceQueue<ByteString> out;
+  private final InetSocketAddress remote;
+  private final String remoteText;
+  private final ConnectionStats cstats;
+  private final ActorRef<SessionOutput> door;
+  private final TimerScheduler<Command> timers;
+  private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+  private final ArrayDeque<Long> pings = new ArrayDeque<>();
+  private final ArrayDeque<Integer> authXids = new ArrayDeque<>();
+  private Phase phase = Phase.FRESH;
+  private ActorRef<Ack> ackTo;
+  private boolean ackOwed;
+  private boolean inboundEnded;
+  private ActorRef<SessionActor.Command> session;
+  private long sessionId;
+  private boolean readOnlyForm;
+  private int outstanding;
+
+  static Behavior<Command> create(ClientPortEnv env, BoundedSourceQueue<ByteString> out,
+      InetSocketAddress remote) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ConnectionActor(ctx, timers, env, out, remote)));
+  }
+
+  private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      ClientPortEnv env, BoundedSourceQueue<ByteString> out, InetSocketAddress remote) {
+    super(ctx);
+    this.env = env;
+    this.out = out;
+    this.remote = remote;
+    this.remoteText = remote.toString();
+    this.timers = timers;
+    this.cstats = env.stats().register(remoteText);
+    this.door = ctx.messageAdapter(SessionOutput.class, FromSession::new);
+    timers.startSingleTimer(new HandshakeTimeout(), HANDSHAKE_TIMEOUT);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StreamInit.class, i -> {
+          ackTo = i.ackTo();
+          ackOwed = true;
+          maybeAck();
+          return this;
+        })
+        .onMessage(StreamElement.class, this::onElement)
+        .onMessage(StreamEnded.class, this::onStreamEnded)
+        .onMessage(FromSession.class, f -> onSession(f.output()))
+        .onMessage(WordInfo.class, this::onWordInfo)
+        .onMessage(HandshakeTimeout.class, t -> {
+          if (phase != Phase.FRESH) {
+            return this;
+          }
+          log().info("closing connection from {}: no session request within {}s", remoteText,
+              HANDSHAKE_TIMEOUT.toSeconds());
+          return close();
+        })
+        .onMessage(CloseTimeout.class, t -> Behaviors.stopped())
+        .onSignal(PostStop.class, s -> {
+          finish();
+          return this;
+        })
+        .build();
+  }
+
+  private org.slf4j.Logger log() {
+    return getContext().getLog();
+  }
+
+  // ---- inbound ----
+
+  private Behavior<Command> onElement(StreamElement e) {
+    ackTo = e.ackTo();
+    ackOwed = true;
+    if (phase == Phase.CLOSED) {
+      // Keep the inbound side moving so its end reaches us; nothing read now is acted on.
+      maybeAck();
+      return this;
+    }
+    FrameDecoder.Inbound in = e.element();
+    if (in instanceof FrameDecoder.Malformed m) {
+      log().warn("closing connection from {}: {}", remoteText, m.reason());
+      return close();
+    }
+    env.stats().packetReceived();
+    cstats.received();
+    if (in instanceof FrameDecoder.FourLetterWord w) {
+      return onWord(w.word());
+    }
+    byte[] payload = ((FrameDecoder.Frame) in).payload();
+    Behavior<Command> next = phase == Phase.FRESH ? onHandshake(payload) : onRequest(payload);
+    maybeAck();
+    return next;
+  }
+
+  private Behavior<Command> onStreamEnded(StreamEnded e) {
+    inboundEnded = true;
+    if (phase == Phase.CLOSED) {
+      return Behaviors.stopped();
+    }
+    if (phase == Phase.WORD) {
+      // A client may half-close right after its four-letter word; it still gets the answer.
+      return this;
+    }
+    if (e.failure() != null) {
+      log().info("connection from {} (session 0x{}) failed: {}", remoteText,
+          Long.toHexString(sessionId), e.failure().toString());
+    } else {
+      log().debug("connection from {} (session 0x{}) closed by the client", remoteText,
+          Long.toHexString(sessionId));
+    }
+    return close();
+  }
+
+  private Behavior<Command> onHandshake(byte[] payload) {
+    Handshake h;
+    try {
+      h = Handshake.parse(payload);
+    } catch (IOException | RuntimeException ex) {
+      log().warn("closing connection from {}: first packet is not a session request ({})",
+          remoteText, ex.toString());
+      return close();
+    }
+    if (h.protocolVersion() != 0) {
+      log().warn("closing connection from {}: first packet is not a session request "
+          + "(protocol version {})", remoteText, h.protocolVersion());
+      return close();
+    }
+    timers.cancel(new HandshakeTimeout());
+    readOnlyForm = h.hasReadOnly();
+    sessionId = h.sessionId();
+    phase = Phase.CONNECTING;
+    List<Id> ids = List.of(new Id(Acls.IP, remote.getAddress().getHostAddress()));
+    env.sessions().tell(new SessionTrackerActor.Connect(h.timeoutMs(), h.sessionId(),
+        h.password(), h.lastZxidSeen(), ids, door));
+    return this;
+  }
+
+  private Behavior<Command> onRequest(byte[] payload) {
+    Requests.Decoded d = Requests.decode(payload, env.view().latest().zxid());
+    if (d instanceof Requests.Fatal f) {
+      log().warn("closing connection from {} (session 0x{}): {}", remoteText,
+          Long.toHexString(sessionId), f.why());
+      return close();
+    } else if (d instanceof Requests.Ping) {
+      pings.addLast(System.nanoTime());
+      env.stats().requestStarted();
+      session.tell(new SessionActor.Ping());
+    } else if (d instanceof Requests.Auth a) {
+      authXids.addLast(a.xid());
+      session.tell(new SessionActor.AddAuth(a.scheme(), a.auth()));
+    } else if (d instanceof Requests.Local l) {
+      if (l.why() != null) {
+        log().warn("session 0x{} from {}: answering xid {} with {}: {}",
+            Long.toHexString(sessionId), remoteText, l.xid(), l.code(), l.why());
+      }
+      Entry entry = new Entry(l.xid(), l.opcode(), null);
+      entry.zxid = l.zxid();
+      entry.bytes = Packets.reply(l.xid(), l.zxid(), l.code().value(), l.body());
+      env.stats().requestStarted();
+      pending.addLast(entry);
+      flush();
+    } else if (d instanceof Requests.ToSession t) {
+      pending.addLast(new Entry(t.xid(), t.opcode(), t));
+      outstanding++;
+      env.stats().requestStarted();
+      session.tell(new SessionActor.Submit(t.xid(), t.op()));
+      cstats.queued(outstanding, outstanding < ClientPortEnv.MAX_OUTSTANDING);
+    }
+    return phase == Phase.CLOSED ? close() : this;
+  }
+
+  private void maybeAck() {
+    if (!ackOwed || ackTo == null) {
+      return;
+    }
+    boolean ready = phase == Phase.FRESH || phase == Phase.CLOSED
+        || phase == Phase.OPEN && outstanding < ClientPortEnv.MAX_OUTSTANDING;
+    if (ready) {
+      ackOwed = false;
+      ackTo.tell(Ack.INSTANCE);
+    }
+  }
+
+  // ---- session output ----
+
+  private Behavior<Command> onSession(SessionOutput o) {
+    if (phase == Phase.CLOSED) {
+      return this;
+    }
+    if (o instanceof SessionOutput.Connected c) {
+      return onConnected(c);
+    } else if (o instanceof SessionOutput.Closed c) {
+      return onClosed(c);
+    } else if (o instanceof SessionOutput.Reply r) {
+      return onReply(r);
+    } else if (o instanceof SessionOutput.Event e) {
+      send(Replies.notification(e.event()));
+    } else if (o instanceof SessionOutput.Pong p) {
+      Long start = pings.pollFirst();
+      if (start != null) {
+        long ms = (System.nanoTime() - start) / 1_000_000L;
+        env.stats().requestFinished(ms);
+        cstats.responded(OpCodes.PING_XID, p.zxid(), OpCodes.PING, ms);
+      }
+      send(Packets.reply(OpCodes.PING_XID, p.zxid(), 0, null));
+    } else if (o instanceof SessionOutput.AuthReply a) {
+      if (a.code() != Code.OK) {
+        env.stats().authFailed();
+      }
+      Integer xid = authXids.pollFirst();
+      send(Packets.reply(xid == null ? OpCodes.AUTH_XID : xid, 0, a.code().value(), null));
+    }
+    return phase == Phase.CLOSED ? close() : this;
+  }
+
+  private Behavior<Command> onConnected(SessionOutput.Connected c) {
+    if (phase != Phase.CONNECTING) {
+      log().warn("unexpected session 0x{} for connection from {} in phase {}",
+          Long.toHexString(c.sessionId()), remoteText, phase);
+      return close();
+    }
+    phase = Phase.OPEN;
+    session = c.session();
+    sessionId = c.sessionId();
+    cstats.session(sessionId, c.timeoutMs());
+    log().debug("session 0x{} established for {} with timeout {}ms",
+        Long.toHexString(sessionId), remoteText, c.timeoutMs());
+    send(Replies.connectResponse(c.timeoutMs(), sessionId, c.password(), readOnlyForm));
+    maybeAck();
+    return this;
+  }
+
+  private Behavior<Command> onClosed(SessionOutput.Closed c) {
+    String id = Long.toHexString(sessionId);
+    if (phase == Phase.CONNECTING) {
+      switch (c.reason()) {
+        case EXPIRED -> {
+          log().info("Invalid session 0x{} for client {}, probably expired ({})", id,
+              remoteText, c.detail());
+          // What ZooKeeper answers for an expired session or a wrong password: timeout 0.
+          send(Replies.connectResponse(0, 0, new byte[16], readOnlyForm));
+        }
+        case STALE_SERVER -> log().info("Refusing session(0x{}) request for client {}: {}; "
+            + "client must try another server", id, remoteText, c.detail());
+        default -> log().info("closing connection from {} before its session opened: {} ({})",
+            remoteText, c.reason(), c.detail());
+      }
+      return close();
+    }
+    switch (c.reason()) {
+      case CLOSED -> log().debug("session 0x{} closed by client {}", id, remoteText);
+      default -> log().info("closing connection from {} of session 0x{}: {} ({})", remoteText,
+          id, c.reason(), c.detail());
+    }
+    return close();
+  }
+
+  private Behavior<Command> onReply(SessionOutput.Reply r) {
+    Entry entry = null;
+    for (Entry e : pending) {
+      if (e.bytes == null) {
+        entry = e;
+        break;
+      }
+    }
+    if (entry == null || entry.xid != r.cxid()) {
+      log().error("session 0x{}: reply for xid {} but the next request awaiting one is {}; "
+          + "closing the connection", Long.toHexString(sessionId), r.cxid(),
+          entry == null ? "none" : entry.xid);
+      return close();
+    }
+    entry.zxid = r.zxid();
+    try {
+      entry.bytes = Replies.reply(entry.request, r.zxid(), r.result());
+    } catch (RuntimeException ex) {
+      log().error("session 0x{}: cannot encode the reply to xid {} (opcode {}): {}",
+          Long.toHexString(sessionId), entry.xid, entry.opcode, ex.toString());
+      entry.bytes = Packets.reply(entry.xid, r.zxid(), Code.MARSHALLING_ERROR.value(), null);
+    }
+    outstanding--;
+    flush();
+    cstats.queued(outstanding, outstanding < ClientPortEnv.MAX_OUTSTANDING);
+    maybeAck();
+    return phase == Phase.CLOSED ? close() : this;
+  }
+
+  /** Sends answered requests from the head of the line. */
+  private void flush() {
+    while (!pending.isEmpty() && pending.peekFirst().bytes != null) {
+      Entry e = pending.pollFirst();
+      long ms = (System.nanoTime() - e.startNanos) / 1_000_000L;
+      env.stats().requestFinished(ms);
+      cstats.responded(e.xid, e.zxid, e.opcode, ms);
+      send(e.bytes);
+    }
+  }
+
+  private void send(ByteString bytes) {
+    if (out.isCompleted()) {
+      return;
+    }
+    QueueOfferResult r = out.offer(bytes);
+    if (r == QueueOfferResult.enqueued()) {
+      env.stats().packetSent();
+      cstats.sent();
+    } else if (phase != Phase.CLOSED) {
+      log().warn("closing connection from {} (session 0x{}): client is not reading its "
+          + "replies ({} undelivered packets)", remoteText, Long.toHexString(sessionId),
+          out.size());
+      phase = Phase.CLOSED;
+    }
+  }
+
+  // ---- four-letter words ----
+
+  private Behavior<Command> onWord(String word) {
+    timers.cancel(new HandshakeTimeout());
+    phase = Phase.WORD;
+    if (!env.words().contains(word) || !FourLetterWords.IMPLEMENTED.contains(word)) {
+      log().debug("four-letter word {} from {} is not enabled", word, remoteText);
+      return answerWord(FourLetterWords.notEnabled(word));
+    }
+    log().info("Processing {} command from {}", word, remoteText);
+    if (!FourLetterWords.needsTree(word)) {
+      return answerWord(FourLetterWords.render(word, env, null));
+    }
+    getContext().ask(DataTreeActor.Info.class, env.tree(), Duration.ofSeconds(10),
+        DataTreeActor.GetInfo::new, (info, failure) -> new WordInfo(word, info, failure));
+    return this;
+  }
+
+  private Behavior<Command> onWordInfo(WordInfo w) {
+    if (w.failure() != null) {
+      return answerWord(FourLetterWords.NOT_SERVING);
+    }
+    return answerWord(FourLetterWords.render(w.word(), env, w.info()));
+  }
+
+  private Behavior<Command> answerWord(String text) {
+    send(ByteString.fromString(text, java.nio.charset.StandardCharsets.UTF_8));
+    return close();
+  }
+
+  // ---- ending ----
+
+  /**
+   * Completes the outgoing side, which closes the socket once what is queued is written. The
+   * actor stays until the incoming side has ended too: stopping earlier would cancel it, and
+   * Pekko's TCP aborts a connection whose reading side is cancelled after its writing side
+   * completed, losing the last packets. The session (if any) notices the stop and ends.
+   */
+  private Behavior<Command> close() {
+    phase = Phase.CLOSED;
+    if (!out.isCompleted()) {
+      out.complete();
+    }
+    if (inboundEnded) {
+      return Behaviors.stopped();
+    }
+    maybeAck();
+    timers.startSingleTimer(new CloseTimeout(), CLOSE_TIMEOUT);
+    return this;
+  }
+
+  private void finish() {
+    phase = Phase.CLOSED;
+    if (!out.isCompleted()) {
+      out.complete();
+    }
+    for (Entry e : pending) {
+      env.stats().requestAbandoned();
+    }
+    for (int i = 0; i < pings.size(); i++) {
+      env.stats().requestAbandoned();
+    }
+    pending.clear();
+    pings.clear();
+    env.stats().unregister(cstats);
+  }
+}

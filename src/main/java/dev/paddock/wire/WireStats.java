@@ -1,0 +1,147 @@
+package dev.paddock.wire;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Server statistics for four-letter words (ZooKeeper's ServerStats): request latency, packets,
+ * requests in flight and the live connections. Written by many connection actors, read by any.
+ */
+final class WireStats {
+  private final long startNanos = System.nanoTime();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder sent = new LongAdder();
+  private final AtomicLong outstanding = new AtomicLong();
+  private final AtomicLong authFailed = new AtomicLong();
+  private final Latency latency = new Latency();
+  private final ConcurrentHashMap<Long, ConnectionStats> connections = new ConcurrentHashMap<>();
+  private final AtomicLong nextConnection = new AtomicLong();
+
+  /** min/avg/max in whole milliseconds, as AvgMinMaxCounter keeps them. */
+  static final class Latency {
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicLong min = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong max = new AtomicLong(Long.MIN_VALUE);
+
+    void add(long ms) {
+      total.addAndGet(ms);
+      count.incrementAndGet();
+      min.accumulateAndGet(ms, Math::min);
+      max.accumulateAndGet(ms, Math::max);
+    }
+
+    long min() {
+      long m = min.get();
+      return m == Long.MAX_VALUE ? 0 : m;
+    }
+
+    long max() {
+      long m = max.get();
+      return m == Long.MIN_VALUE ? 0 : m;
+    }
+
+    /** Rounded to four decimals like ZooKeeper's, so outputs read the same. */
+    double avg() {
+      long c = count.get();
+      if (c == 0) {
+        return 0;
+      }
+      return Math.round(total.get() * 10000.0 / c) / 10000.0;
+    }
+
+    /** A connection's average is integer division in ZooKeeper. */
+    long avgWhole() {
+      long c = count.get();
+      return c == 0 ? 0 : total.get() / c;
+    }
+
+    void reset() {
+      total.set(0);
+      count.set(0);
+      min.set(Long.MAX_VALUE);
+      max.set(Long.MIN_VALUE);
+    }
+  }
+
+  ConnectionStats register(String remote) {
+    long id = nextConnection.incrementAndGet();
+    ConnectionStats c = new ConnectionStats(id, remote);
+    connections.put(id, c);
+    return c;
+  }
+
+  void unregister(ConnectionStats c) {
+    connections.remove(c.id());
+  }
+
+  List<ConnectionStats> connections() {
+    List<ConnectionStats> out = new ArrayList<>(connections.values());
+    out.sort((a, b) -> Long.compare(a.id(), b.id()));
+    return out;
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+
+  void packetReceived() {
+    received.increment();
+  }
+
+  void packetSent() {
+    sent.increment();
+  }
+
+  void requestStarted() {
+    outstanding.incrementAndGet();
+  }
+
+  void requestFinished(long latencyMs) {
+    outstanding.decrementAndGet();
+    latency.add(latencyMs);
+  }
+
+  /** A request that will never be answered (its connection went away). */
+  void requestAbandoned() {
+    outstanding.decrementAndGet();
+  }
+
+  void authFailed() {
+    authFailed.incrementAndGet();
+  }
+
+  long received() {
+    return received.sum();
+  }
+
+  long sent() {
+    return sent.sum();
+  }
+
+  long outstanding() {
+    return outstanding.get();
+  }
+
+  long authFailedCount() {
+    return authFailed.get();
+  }
+
+  Latency latency() {
+    return latency;
+  }
+
+  long uptimeMs() {
+    return (System.nanoTime() - startNanos) / 1_000_000L;
+  }
+
+  /** srst: latency and packet counters start again. */
+  void reset() {
+    latency.reset();
+    received.reset();
+    sent.reset();
+  }
+}

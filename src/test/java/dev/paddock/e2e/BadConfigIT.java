@@ -1,0 +1,77 @@
+package dev.paddock.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad configuration: one line naming the key, exit status 2, and no data written. */
+class BadConfigIT {
+  @TempDir Path dir;
+
+  private record Outcome(int exit, String output) {}
+
+  private Outcome run(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", NodeProcess.jar().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "node did not exit");
+    return new Outcome(p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+  }
+
+  private void assertRejected(String key, Outcome o) throws IOException {
+    assertEquals(2, o.exit(), o.output());
+    assertEquals(1, o.output().lines().count(), "one line expected:\n" + o.output());
+    assertTrue(o.output().contains(key), "line does not name " + key + ": " + o.output());
+    assertFalse(Files.exists(dir.resolve("data")), "data was written despite the bad config");
+  }
+
+  @Test
+  void wrongTypeNamesTheKey() throws Exception {
+    assertRejected("paddock.tick-time", run("-Dpaddock.tick-time=often"));
+  }
+
+  @Test
+  void unknownKeyIsRejected() throws Exception {
+    assertRejected("paddock.snap-cuont", run("-Dpaddock.snap-cuont=5"));
+  }
+
+  @Test
+  void portInUseNamesThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      assertRejected("paddock.client-port",
+          run("-Dpaddock.client-port=" + taken.getLocalPort(), "-Dpaddock.peer-port=0"));
+    }
+  }
+
+  @Test
+  void unwritableDataDirIsRejected() throws Exception {
+    Path file = dir.resolve("not-a-dir");
+    Files.writeString(file, "x");
+    Outcome o = run("-Dpaddock.data-dir=" + file.resolve("data"));
+    assertEquals(2, o.exit(), o.output());
+    assertTrue(o.output().contains("paddock.data-dir"), o.output());
+  }
+
+  @Test
+  void myIdMissingFromServersIsRejected() throws Exception {
+    Files.writeString(dir.resolve("bad.conf"), "paddock {\n  my-id = 7\n  servers = [\n"
+        + "    { id = 1, host = \"127.0.0.1\", peer-port = 2888, client-port = 2181 },\n"
+        + "    { id = 2, host = \"127.0.0.1\", peer-port = 2889, client-port = 2182 }\n  ]\n}\n");
+    assertRejected("paddock.my-id", run("-Dconfig.file=bad.conf"));
+  }
+}
