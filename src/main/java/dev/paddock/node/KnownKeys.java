@@ -9,7 +9,9 @@ final class KnownKeys {
   private KnownKeys() {}
 
   static void check(Config loaded) {
-    Config defaults = ConfigFactory.defaultReference().getConfig("paddock");
+    // Not defaultReference(): that one already carries -D overrides, typos included.
+    Config defaults = ConfigFactory.parseResourcesAnySyntax(KnownKeys.class.getClassLoader(),
+        "reference").getConfig("paddock");
     Config actual = loaded.getConfig("paddock");
     for (Map.Entry<String, ?> e : actual.root().entrySet()) {
       if (!defaults.root().containsKey(e.getKey())) {

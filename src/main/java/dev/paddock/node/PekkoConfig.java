@@ -29,7 +29,20 @@ public final class PekkoConfig {
           .toList());
       derived.put("pekko.cluster.downing-provider-class", "");
     }
-    return ConfigFactory.parseMap(derived).withFallback(loaded).resolve();
+    return ConfigFactory.parseMap(derived).withFallback(withPaddockDefaults(loaded)).resolve();
+  }
+
+  /**
+   * Puts Paddock's Pekko settings (paddock-pekko.conf) under the operator's own settings but
+   * above Pekko's reference defaults: system properties and the application config are taken
+   * again on top, so what an operator sets still wins.
+   */
+  public static Config withPaddockDefaults(Config loaded) {
+    return ConfigFactory.defaultOverrides()
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.parseResourcesAnySyntax(PekkoConfig.class.getClassLoader(),
+            "paddock-pekko"))
+        .withFallback(loaded);
   }
 
   /** Settings for a client-only actor system: remoting on an ephemeral port, no persistence. */
@@ -37,7 +50,8 @@ public final class PekkoConfig {
     return ConfigFactory.parseMap(Map.of(
             "pekko.remote.artery.canonical.hostname", host,
             "pekko.remote.artery.canonical.port", 0))
-        .withFallback(ConfigFactory.load())
-        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"));
+        .withFallback(withPaddockDefaults(ConfigFactory.load()))
+        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"))
+        .resolve();
   }
 }

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
@@ -88,6 +89,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record RestartStorage() implements Command {}
 
+  private record StorageProbed(int incarnation) implements Command {}
+
   private record LookAgain() implements Command {}
 
   private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
@@ -116,6 +119,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private volatile boolean serving;
   private ActorRef<ClientPortServer.Command> clientPort;
   private int storageIncarnation;
+  private int probedIncarnation;
   private boolean storageHealthy;
 
   public static Behavior<Command> create(Settings settings) {
@@ -208,6 +212,13 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           spawnStorage();
           return this;
         })
+        .onMessage(StorageProbed.class, p -> {
+          if (p.incarnation() != storageIncarnation) {
+            return this;
+          }
+          probedIncarnation = p.incarnation();
+          return maybeStarted();
+        })
         .onMessage(Reachability.class, this::onReachability)
         .onMessage(LookAgain.class, l -> {
           lookForLeader();
@@ -219,6 +230,10 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private Behavior<Command> maybeStarted() {
     if (recoveredLog == null || recoveredTree == null) {
+      return this;
+    }
+    if (storageIncarnation > 1 && probedIncarnation != storageIncarnation) {
+      probeStorage();
       return this;
     }
     storageHealthy = true;
@@ -397,12 +412,26 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     return this;
   }
 
+  /**
+   * After a storage failure the log recovers by reading alone, which proves nothing about the
+   * disk. Until one write succeeds this server stays out of elections: with the best vote it
+   * would otherwise win them again and again, failing each time before it leads, and keep a
+   * healthy majority from electing one of its own.
+   */
+  private void probeStorage() {
+    int incarnation = storageIncarnation;
+    log.tell(new TxnLog.AcceptEpoch(recoveredLog.acceptedEpoch(),
+        getContext().messageAdapter(Done.class, d -> new StorageProbed(incarnation))));
+  }
+
   /** The log cannot write: stop serving, say why, and try again until it can. */
   private Behavior<Command> onStorageDied() {
     if (!storageHealthy && recoveredLog == null && recoveredTree == null && log == null) {
       return this;
     }
     storageHealthy = false;
+    // An election outcome from before the failure is stale by the time storage is back.
+    pendingElected = null;
     getContext().getLog().error("the transaction log or snapshot store failed; not serving "
         + "until storage works again (retrying every {} ms)", settings.tickMs() * 5L);
     if (role != null) {

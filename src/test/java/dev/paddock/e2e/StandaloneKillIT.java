@@ -38,8 +38,7 @@ class StandaloneKillIT {
       node.start();
       node.awaitMode(Duration.ofSeconds(60), "standalone");
       List<String> servers = List.of("127.0.0.1:" + peerPort);
-      PaddockFacade client = PaddockFacade.connect(servers, Duration.ofSeconds(10), e -> { })
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      PaddockFacade client = connect(servers, node);
       client.create("/k", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -66,8 +65,7 @@ class StandaloneKillIT {
 
       node.start();
       node.awaitMode(Duration.ofSeconds(60), "standalone");
-      PaddockFacade again = PaddockFacade.connect(servers, Duration.ofSeconds(10), e -> { })
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      PaddockFacade again = connect(servers, node);
       Set<String> present = new HashSet<>();
       for (String child : again.getChildren("/k", false).toCompletableFuture()
           .get(30, TimeUnit.SECONDS)) {
@@ -77,6 +75,15 @@ class StandaloneKillIT {
       for (String path : ackedAtKill) {
         assertTrue(present.contains(path), "lost acknowledged write " + path);
       }
+    }
+  }
+
+  private static PaddockFacade connect(List<String> servers, NodeProcess node) throws Exception {
+    try {
+      return PaddockFacade.connect(servers, Duration.ofSeconds(10), e -> { })
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("typed client could not connect; node log:\n" + node.log(), e);
     }
   }
 
