@@ -112,7 +112,13 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
   }
 
   private Behavior<Command> onEnvelope(Envelope e) {
-    if (cut.contains(e.from()) || inbox == null) {
+    if (cut.contains(e.from())) {
+      // Even before anything from this peer was delivered: after the heal the next message
+      // must show up as a gap, not as the start of an intact stream.
+      recvIncarnation.putIfAbsent(e.from(), e.incarnation());
+      return this;
+    }
+    if (inbox == null) {
       return this;
     }
     Long knownIncarnation = recvIncarnation.get(e.from());

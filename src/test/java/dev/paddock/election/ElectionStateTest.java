@@ -1,0 +1,187 @@
+package dev.paddock.election;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paddock.txn.Zxid;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ElectionStateTest {
+  private static final Set<Integer> THREE = Set.of(1, 2, 3);
+  private static final Set<Integer> FIVE = Set.of(1, 2, 3, 4, 5);
+
+  private static Vote vote(int leader, long counter) {
+    return new Vote(leader, Zxid.of(1, counter), 1);
+  }
+
+  private static Notification looking(Vote v, long round) {
+    return new Notification(v, round, ServerState.LOOKING);
+  }
+
+  private static Notification following(Vote v, long round) {
+    return new Notification(v, round, ServerState.FOLLOWING);
+  }
+
+  private static Notification leading(Vote v, long round) {
+    return new Notification(v, round, ServerState.LEADING);
+  }
+
+  @Test
+  void startsTheNextRoundWithItsOwnVote() {
+    Vote self = vote(1, 5);
+    ElectionState s = new ElectionState(1, THREE, false, self, 6);
+    assertEquals(7, s.clock());
+    assertEquals(self, s.proposal());
+    assertEquals(new Notification(self, 7, ServerState.LOOKING), s.announcement());
+  }
+
+  @Test
+  void adoptsABetterVoteAndAnnouncesIt() {
+    ElectionState s = new ElectionState(1, THREE, false, vote(1, 5), 0);
+    Vote better = vote(2, 7);
+    ElectionState.Step step = s.receive(2, looking(better, 1));
+    assertTrue(step.broadcast());
+    assertFalse(step.replyToSender());
+    assertEquals(better, s.proposal());
+    assertEquals(better, s.announcement().vote());
+    // 1 and 2 now back the same vote: a quorum of three.
+    assertEquals(better, step.candidate());
+    assertNull(step.decided());
+  }
+
+  @Test
+  void keepsItsVoteAgainstAWorseOne() {
+    Vote self = vote(1, 5);
+    ElectionState s = new ElectionState(1, THREE, false, self, 0);
+    ElectionState.Step step = s.receive(2, looking(vote(2, 3), 1));
+    assertFalse(step.broadcast());
+    assertNull(step.candidate());
+    assertEquals(self, s.proposal());
+
+    ElectionState.Step backed = s.receive(3, looking(self, 1));
+    assertFalse(backed.broadcast());
+    assertEquals(self, backed.candidate());
+    assertTrue(s.stillBacked(self));
+  }
+
+  @Test
+  void aNewerRoundResetsTheVotesOfTheOldOne() {
+    Vote self = vote(1, 5);
+    ElectionState s = new ElectionState(1, THREE, false, self, 0);
+    assertEquals(self, s.receive(2, looking(self, 1)).candidate());
+
+    ElectionState.Step step = s.receive(3, looking(vote(3, 2), 4));
+    assertEquals(4, s.clock());
+    assertTrue(step.broadcast());
+    // Against a worse vote in the new round the server goes back to its own vote ...
+    assertEquals(self, s.proposal());
+    // ... and 2's backing from round 1 no longer counts.
+    assertNull(step.candidate());
+    assertFalse(s.stillBacked(self));
+  }
+
+  @Test
+  void aNewerRoundWithABetterVoteAdoptsIt() {
+    ElectionState s = new ElectionState(1, THREE, false, vote(1, 5), 0);
+    Vote better = vote(3, 9);
+    ElectionState.Step step = s.receive(3, looking(better, 3));
+    assertEquals(3, s.clock());
+    assertTrue(step.broadcast());
+    assertEquals(better, s.proposal());
+    assertEquals(better, step.candidate());
+  }
+
+  @Test
+  void anOlderRoundIsAnsweredAndNotCounted() {
+    Vote self = vote(1, 5);
+    ElectionState s = new ElectionState(1, THREE, false, self, 2);
+    ElectionState.Step step = s.receive(2, looking(self, 1));
+    assertTrue(step.replyToSender());
+    assertFalse(step.broadcast());
+    assertNull(step.candidate());
+    assertEquals(3, s.clock());
+    assertFalse(s.stillBacked(self));
+  }
+
+  @Test
+  void fiveVotersNeedThree() {
+    Vote best = vote(5, 9);
+    ElectionState s = new ElectionState(1, FIVE, false, vote(1, 5), 0);
+    assertNull(s.receive(5, looking(best, 1)).candidate(), "1 and 5 are two of five");
+    assertNull(s.receive(2, looking(vote(2, 1), 1)).candidate());
+    assertEquals(best, s.receive(3, looking(best, 1)).candidate());
+  }
+
+  @Test
+  void observersAreNeverCounted() {
+    Vote self = vote(1, 5);
+    ElectionState s = new ElectionState(1, THREE, false, self, 0);
+    ElectionState.Step step = s.receive(4, looking(vote(4, 99), 1));
+    assertEquals(ElectionState.Step.NOTHING, step);
+    assertEquals(self, s.proposal());
+    assertNull(s.receive(4, looking(self, 1)).candidate());
+    assertEquals(ElectionState.Step.NOTHING,
+        s.receive(2, new Notification(vote(2, 9), 1, ServerState.OBSERVING)));
+    // Settled notifications from an observer do not make a quorum either.
+    s.receive(4, following(vote(2, 9), 1));
+    assertNull(s.receive(2, leading(vote(2, 9), 1)).decided());
+  }
+
+  @Test
+  void anObserverIgnoresLookingServersAndFollowsASettledQuorum() {
+    ElectionState s = new ElectionState(4, THREE, true, vote(4, 99), 0);
+    assertEquals(ElectionState.Step.NOTHING, s.receive(1, looking(vote(1, 5), 1)));
+    assertEquals(ElectionState.Step.NOTHING, s.receive(2, looking(vote(1, 5), 1)));
+    Vote leader = vote(2, 7);
+    assertNull(s.receive(1, following(leader, 1)).decided());
+    assertEquals(leader, s.receive(2, leading(leader, 1)).decided());
+  }
+
+  @Test
+  void settledQuorumNeedsTheLeadersOwnWord() {
+    Vote leader = vote(2, 7);
+    ElectionState s = new ElectionState(5, FIVE, false, vote(5, 1), 0);
+    assertNull(s.receive(1, following(leader, 1)).decided());
+    assertNull(s.receive(3, following(leader, 1)).decided());
+    assertNull(s.receive(4, following(leader, 1)).decided(),
+        "three followers are a quorum, but 2 has not said it leads");
+    assertEquals(leader, s.receive(2, leading(leader, 1)).decided());
+  }
+
+  @Test
+  void leaderAloneIsNotAQuorum() {
+    Vote leader = vote(2, 7);
+    ElectionState s = new ElectionState(5, FIVE, false, vote(5, 1), 0);
+    assertNull(s.receive(2, leading(leader, 1)).decided());
+    assertNull(s.receive(1, following(leader, 1)).decided());
+    assertEquals(leader, s.receive(3, following(leader, 1)).decided());
+  }
+
+  @Test
+  void joinsAnEstablishedLeaderOfAnOlderElection() {
+    Vote leader = vote(2, 7);
+    ElectionState s = new ElectionState(3, THREE, false, vote(3, 99), 0);
+    assertNull(s.receive(1, following(leader, 6)).decided());
+    assertEquals(leader, s.receive(2, leading(leader, 6)).decided());
+    assertEquals(6, s.clock(), "adopts the round of the established election");
+  }
+
+  @Test
+  void leadsWhenItsPeersAlreadyFollowItThisRound() {
+    Vote self = vote(2, 7);
+    ElectionState s = new ElectionState(2, THREE, false, self, 0);
+    assertEquals(self, s.receive(1, following(self, 1)).decided());
+  }
+
+  @Test
+  void doesNotLeadOnFollowersOfAnotherRound() {
+    Vote self = vote(2, 7);
+    ElectionState s = new ElectionState(2, THREE, false, self, 0);
+    assertNull(s.receive(1, following(self, 5)).decided());
+    assertNull(s.receive(3, following(self, 5)).decided(),
+        "followers of an old election of this server are not a new mandate");
+  }
+}

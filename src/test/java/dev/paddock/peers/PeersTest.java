@@ -1,0 +1,258 @@
+package dev.paddock.peers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import dev.paddock.zab.Packet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway without remoting. Inbound: envelopes are handed to a gateway directly, as the
+ * transport would. Outbound: in a local actor system a remote peer's address resolves to dead
+ * letters, so what a gateway sends shows up there, numbered, and can be carried to another
+ * gateway by hand.
+ */
+class PeersTest {
+  private static final ActorTestKit kit = ActorTestKit.create("PeersTest",
+      ConfigFactory.parseString("pekko.actor.provider = local\n"
+          + "pekko.actor.testkit.typed.single-expect-default = 10s"));
+
+  // Fresh server ids per test keep stray dead letters of earlier tests apart.
+  private static final AtomicInteger ids = new AtomicInteger(100);
+
+  private TestProbe<Peers.Inbound> inbox;
+  private int me;
+  private int a;
+  private int b;
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void ids() {
+    inbox = kit.createTestProbe();
+    me = ids.incrementAndGet();
+    a = ids.incrementAndGet();
+    b = ids.incrementAndGet();
+  }
+
+  private static PeerMessage msg(long n) {
+    return new Packet.LeaderPing(n);
+  }
+
+  private ActorRef<Peers.Command> gateway(int id, ActorRef<Peers.Inbound> to) {
+    ActorRef<Peers.Command> g = kit.spawn(Peers.create(id,
+        Map.of(me, "127.0.0.1:1", a, "127.0.0.1:2", b, "127.0.0.1:3"), "NoSuchSystem"));
+    if (to != null) {
+      g.tell(new Peers.SetInbox(to));
+    }
+    return g;
+  }
+
+  private void expectDelivered(int from, long n) {
+    assertEquals(new Peers.Delivered(from, msg(n)), inbox.receiveMessage());
+  }
+
+  private void expectReset(int from) {
+    assertEquals(new Peers.LinkReset(from), inbox.receiveMessage());
+  }
+
+  /** Envelopes a gateway sent, in the order it sent them. */
+  private TestProbe<DeadLetter> outbound() {
+    TestProbe<DeadLetter> p = kit.createTestProbe();
+    // The classic subscribe takes effect before it returns; the typed one is a message and
+    // could come after the first envelope.
+    Adapter.toClassic(kit.system()).getEventStream()
+        .subscribe(Adapter.toClassic(p.ref()), DeadLetter.class);
+    return p;
+  }
+
+  private Peers.Envelope nextEnvelope(TestProbe<DeadLetter> out, int from) {
+    while (true) {
+      Object m = out.receiveMessage().message();
+      if (m instanceof Peers.Envelope e && e.from() == from) {
+        return e;
+      }
+    }
+  }
+
+  @Test
+  void deliversInOrder() {
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    for (long seq = 1; seq <= 5; seq++) {
+      g.tell(new Peers.Envelope(a, 42, seq, msg(seq)));
+    }
+    for (long seq = 1; seq <= 5; seq++) {
+      expectDelivered(a, seq);
+    }
+  }
+
+  @Test
+  void aGapInTheSequenceResetsTheLinkBeforeDelivering() {
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    g.tell(new Peers.Envelope(a, 42, 4, msg(4)));
+    g.tell(new Peers.Envelope(a, 42, 5, msg(5)));
+    expectDelivered(a, 1);
+    expectDelivered(a, 2);
+    expectReset(a);
+    expectDelivered(a, 4);
+    expectDelivered(a, 5);
+  }
+
+  @Test
+  void aNewIncarnationOfThePeerResetsTheLink() {
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    g.tell(new Peers.Envelope(a, 43, 1, msg(10)));
+    g.tell(new Peers.Envelope(a, 43, 2, msg(11)));
+    expectDelivered(a, 1);
+    expectDelivered(a, 2);
+    expectReset(a);
+    expectDelivered(a, 10);
+    expectDelivered(a, 11);
+  }
+
+  @Test
+  void linksAreNumberedIndependently() {
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(new Peers.Envelope(b, 7, 1, msg(2)));
+    g.tell(new Peers.Envelope(a, 42, 2, msg(3)));
+    g.tell(new Peers.Envelope(b, 7, 3, msg(4)));
+    expectDelivered(a, 1);
+    expectDelivered(b, 2);
+    expectDelivered(a, 3);
+    expectReset(b);
+    expectDelivered(b, 4);
+  }
+
+  @Test
+  void cutDropsInboundUntilHealedAndTheLossIsReported() {
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(new Peers.Cut(a));
+    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    g.tell(new Peers.Envelope(b, 7, 1, msg(3)));
+    g.tell(new Peers.Heal(a));
+    g.tell(new Peers.Envelope(a, 42, 3, msg(4)));
+    expectDelivered(a, 1);
+    expectDelivered(b, 3);
+    expectReset(a);
+    expectDelivered(a, 4);
+  }
+
+  @Test
+  void sendsNumberedEnvelopesAndCutDropsOutbound() {
+    TestProbe<DeadLetter> out = outbound();
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    g.tell(new Peers.Send(a, msg(1)));
+    g.tell(new Peers.Send(a, msg(2)));
+    g.tell(new Peers.Cut(a));
+    g.tell(new Peers.Send(a, msg(3)));
+    g.tell(new Peers.Send(b, msg(4)));
+    g.tell(new Peers.Heal(a));
+    g.tell(new Peers.Send(a, msg(5)));
+
+    Peers.Envelope first = nextEnvelope(out, me);
+    assertEquals(1, first.seq());
+    assertEquals(msg(1), first.message());
+    Peers.Envelope second = nextEnvelope(out, me);
+    assertEquals(2, second.seq());
+    assertEquals(first.incarnation(), second.incarnation());
+    Peers.Envelope toB = nextEnvelope(out, me);
+    assertEquals(new Peers.Envelope(me, first.incarnation(), 1, msg(4)), toB);
+    // The dropped message used up a number, so the far side will see the gap.
+    assertEquals(new Peers.Envelope(me, first.incarnation(), 4, msg(5)),
+        nextEnvelope(out, me));
+    inbox.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aCutLinkIsCutBothWays() {
+    TestProbe<DeadLetter> out = outbound();
+    TestProbe<Peers.Inbound> inboxA = kit.createTestProbe();
+    ActorRef<Peers.Command> gMe = gateway(me, inbox.ref());
+    ActorRef<Peers.Command> gA = gateway(a, inboxA.ref());
+
+    gMe.tell(new Peers.Send(a, msg(1)));
+    gA.tell(nextEnvelope(out, me));
+    assertEquals(new Peers.Delivered(me, msg(1)), inboxA.receiveMessage());
+
+    gMe.tell(new Peers.Cut(a));
+    gMe.tell(new Peers.Send(a, msg(2)));
+    gMe.tell(new Peers.Send(b, msg(3)));
+    Peers.Envelope toB = nextEnvelope(out, me);
+    assertEquals(msg(3), toB.message(), "nothing went to the cut peer");
+
+    gA.tell(new Peers.Send(me, msg(4)));
+    gMe.tell(nextEnvelope(out, a));
+    gMe.tell(new Peers.Envelope(b, 9, 1, msg(5)));
+    expectDelivered(b, 5);
+
+    gMe.tell(new Peers.Heal(a));
+    gMe.tell(new Peers.Send(a, msg(6)));
+    gA.tell(nextEnvelope(out, me));
+    assertEquals(new Peers.LinkReset(me), inboxA.receiveMessage());
+    assertEquals(new Peers.Delivered(me, msg(6)), inboxA.receiveMessage());
+
+    gA.tell(new Peers.Send(me, msg(7)));
+    gMe.tell(nextEnvelope(out, a));
+    // msg(4) was dropped on arrival, so the link from a is reset before msg(7) arrives.
+    expectReset(a);
+    expectDelivered(a, 7);
+  }
+
+  @Test
+  void aRestartedGatewayIsANewIncarnation() {
+    TestProbe<DeadLetter> out = outbound();
+    ActorRef<Peers.Command> receiver = gateway(a, inbox.ref());
+    ActorRef<Peers.Command> before = gateway(me, null);
+    before.tell(new Peers.Send(a, msg(1)));
+    receiver.tell(nextEnvelope(out, me));
+    expectDelivered(me, 1);
+    kit.stop(before);
+
+    ActorRef<Peers.Command> after = gateway(me, null);
+    after.tell(new Peers.Send(a, msg(2)));
+    Peers.Envelope e = nextEnvelope(out, me);
+    assertEquals(1, e.seq());
+    receiver.tell(e);
+    expectReset(me);
+    expectDelivered(me, 2);
+  }
+
+  @Test
+  void nothingIsDeliveredWithoutAnInbox() {
+    ActorRef<Peers.Command> g = gateway(me, null);
+    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(new Peers.SetInbox(inbox.ref()));
+    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    expectDelivered(a, 2);
+  }
+
+  @Test
+  void aCutBeforeFirstContactStillShowsTheLoss() {
+    ActorRef<Peers.Command> g = gateway(me, inbox.ref());
+    g.tell(new Peers.Cut(a));
+    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(new Peers.Heal(a));
+    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    expectReset(a);
+    expectDelivered(a, 2);
+  }
+}

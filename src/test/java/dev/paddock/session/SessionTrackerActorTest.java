@@ -1,0 +1,302 @@
+package dev.paddock.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.paddock.api.Code;
+import dev.paddock.api.Id;
+import dev.paddock.request.Op;
+import dev.paddock.request.WritePath;
+import dev.paddock.request.WriteRequest;
+import dev.paddock.tree.ApplyResult;
+import dev.paddock.tree.DataTree;
+import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.TreeView;
+import dev.paddock.txn.Txn;
+import dev.paddock.txn.TxnEntry;
+import dev.paddock.txn.Zxid;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SessionTrackerActorTest {
+  private static final ActorTestKit kit = ActorTestKit.create("SessionTrackerActorTest",
+      ConfigFactory.parseString("pekko.actor.provider = local\n"
+          + "pekko.actor.testkit.typed.single-expect-default = 10s"));
+
+  private static final int SERVER = 9;
+  private static final byte[] SECRET = "tracker-secret".getBytes(StandardCharsets.UTF_8);
+  private static final SessionIds PASSWORDS = new SessionIds(1, SECRET, 0);
+  private static final long EXISTING = 0x0200_0000_0000_0010L;
+  private static final long TREE_ZXID = Zxid.of(1, 1);
+  private static final int TICK_MS = 20;
+  private static final Duration EXPIRY_WAIT = Duration.ofSeconds(10);
+
+  private TestProbe<DataTreeActor.Command> tree;
+  private TestProbe<WritePath> writes;
+  private TestProbe<SessionOutput> door;
+  private ActorRef<SessionTrackerActor.Command> tracker;
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void start() {
+    tree = kit.createTestProbe();
+    writes = kit.createTestProbe();
+    door = kit.createTestProbe();
+    DataTree committed = new DataTree();
+    committed.apply(new TxnEntry(TREE_ZXID, EXISTING, 0, 0, new Txn.CreateSession(30_000)));
+    tracker = kit.spawn(SessionTrackerActor.create(
+        new SessionTrackerActor.Config(SERVER, SECRET, 4_000, 40_000, TICK_MS, ""),
+        new TreeView(committed.snapshot()), tree.ref()));
+  }
+
+  private void serve(boolean leading) {
+    tracker.tell(new SessionTrackerActor.RoleChanged(writes.ref(), leading));
+  }
+
+  private void connect(int timeout, long sessionId, byte[] password, long lastZxidSeen,
+      TestProbe<SessionOutput> frontDoor) {
+    tracker.tell(new SessionTrackerActor.Connect(timeout, sessionId, password, lastZxidSeen,
+        List.of(new Id("ip", "127.0.0.1")), frontDoor.ref()));
+  }
+
+  private SessionOutput.Connected reattach(TestProbe<SessionOutput> frontDoor) {
+    connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING), TREE_ZXID, frontDoor);
+    SessionOutput.Connected c = frontDoor.expectMessageClass(SessionOutput.Connected.class);
+    assertEquals(EXISTING, c.sessionId());
+    assertEquals(new DataTreeActor.Attach(EXISTING, c.session()), nextAttach());
+    return c;
+  }
+
+  /** A session that ended detaches on its own time; the tree ignores a stale detach. */
+  private DataTreeActor.Command nextAttach() {
+    DataTreeActor.Command m = tree.receiveMessage();
+    while (m instanceof DataTreeActor.Detach) {
+      m = tree.receiveMessage();
+    }
+    return m;
+  }
+
+  private SessionOutput.Closed expectClosed(SessionOutput.Reason reason) {
+    SessionOutput.Closed closed = door.expectMessageClass(SessionOutput.Closed.class);
+    assertEquals(reason, closed.reason());
+    return closed;
+  }
+
+  private List<Long> localSessions() {
+    TestProbe<List<Long>> probe = kit.createTestProbe();
+    tracker.tell(new SessionTrackerActor.GetLocalSessions(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  private WriteRequest nextCloseSession() {
+    WriteRequest r = writes.expectMessageClass(WritePath.SubmitWrite.class, EXPIRY_WAIT)
+        .request();
+    assertEquals(new Op.CloseSession(), r.op());
+    assertEquals(0, r.cxid());
+    return r;
+  }
+
+  @Test
+  void aServerThatIsNotServingTurnsClientsAway() {
+    connect(30_000, 0, null, 0, door);
+    expectClosed(SessionOutput.Reason.UNAVAILABLE);
+    serve(false);
+    tracker.tell(new SessionTrackerActor.RoleChanged(null, false));
+    connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING), 0, door);
+    expectClosed(SessionOutput.Reason.UNAVAILABLE);
+    tree.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aNewSessionIsProposedAndConnectedOnceCommitted() {
+    serve(true);
+    connect(1_000, 0, null, 0, door);
+    WriteRequest create = writes.expectMessageClass(WritePath.SubmitWrite.class).request();
+    long id = create.sessionId();
+    assertEquals(SERVER, id >>> 56, "the creating server is in the id");
+    assertEquals(new Op.CreateSession(4_000), create.op(), "timeout raised to the minimum");
+    DataTreeActor.Attach attach = tree.expectMessageClass(DataTreeActor.Attach.class);
+    assertEquals(id, attach.sessionId());
+
+    attach.session().tell(new SessionActor.Committed(
+        new TxnEntry(Zxid.of(1, 2), id, 0, 0, new Txn.CreateSession(4_000)),
+        ApplyResult.of(Code.OK), Zxid.of(1, 2)));
+    SessionOutput.Connected c = door.expectMessageClass(SessionOutput.Connected.class);
+    assertEquals(id, c.sessionId());
+    assertEquals(4_000, c.timeoutMs());
+    assertArrayEquals(PASSWORDS.passwordFor(id), c.password());
+    assertEquals(List.of(id), localSessions());
+  }
+
+  @Test
+  void timeoutsAreCappedAndIdsAreFresh() {
+    serve(false);
+    connect(1_000_000, 0, null, 0, door);
+    WriteRequest first = writes.expectMessageClass(WritePath.SubmitWrite.class).request();
+    assertEquals(new Op.CreateSession(40_000), first.op());
+    connect(10_000, 0, null, 0, door);
+    WriteRequest second = writes.expectMessageClass(WritePath.SubmitWrite.class).request();
+    assertEquals(new Op.CreateSession(10_000), second.op());
+    assertTrue(second.sessionId() != first.sessionId());
+  }
+
+  @Test
+  void aSessionReattachesWithItsPassword() {
+    serve(true);
+    SessionOutput.Connected c = reattach(door);
+    assertArrayEquals(PASSWORDS.passwordFor(EXISTING), c.password());
+    assertEquals(30_000, c.timeoutMs());
+    writes.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(List.of(EXISTING), localSessions());
+  }
+
+  @Test
+  void aFollowerAlsoAcceptsAReattach() {
+    serve(false);
+    reattach(door);
+  }
+
+  @Test
+  void aWrongPasswordIsAnExpiredSession() {
+    serve(true);
+    byte[] wrong = PASSWORDS.passwordFor(EXISTING).clone();
+    wrong[0] ^= 1;
+    connect(30_000, EXISTING, wrong, 0, door);
+    expectClosed(SessionOutput.Reason.EXPIRED);
+    connect(30_000, EXISTING, null, 0, door);
+    expectClosed(SessionOutput.Reason.EXPIRED);
+    tree.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(List.of(), localSessions());
+  }
+
+  @Test
+  void anUnknownSessionIsExpiredEvenWithAMatchingPassword() {
+    serve(false);
+    long unknown = EXISTING + 1;
+    connect(30_000, unknown, PASSWORDS.passwordFor(unknown), 0, door);
+    expectClosed(SessionOutput.Reason.EXPIRED);
+  }
+
+  @Test
+  void aClientThatHasSeenMoreIsSentToAnotherServer() {
+    serve(true);
+    connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING), TREE_ZXID + 1, door);
+    expectClosed(SessionOutput.Reason.STALE_SERVER);
+    connect(30_000, 0, null, TREE_ZXID + 1, door);
+    expectClosed(SessionOutput.Reason.STALE_SERVER);
+    writes.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void reattachingMovesTheSessionOffItsOldConnection() {
+    serve(true);
+    SessionOutput.Connected first = reattach(door);
+    TestProbe<SessionOutput> second = kit.createTestProbe();
+    SessionOutput.Connected moved = reattach(second);
+    assertTrue(!first.session().equals(moved.session()));
+    expectClosed(SessionOutput.Reason.MOVED);
+    door.expectTerminated(first.session());
+    assertEquals(List.of(EXISTING), localSessions());
+  }
+
+  @Test
+  void theLeaderProposesToCloseASilentSession() {
+    serve(true);
+    long silent = 0x0500_0000_0000_0001L;
+    tracker.tell(new SessionTrackerActor.Track(silent, 60));
+    assertEquals(silent, nextCloseSession().sessionId());
+  }
+
+  @Test
+  void anUntrackedSessionIsNotExpired() {
+    serve(true);
+    int timeout = 200;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      long closed = 0x0500_0000_0000_0000L + 2 * attempt;
+      long later = closed + 1;
+      long start = System.nanoTime();
+      tracker.tell(new SessionTrackerActor.Track(closed, timeout));
+      tracker.tell(new SessionTrackerActor.Untrack(closed));
+      localSessions();
+      // Only a tick at least a timeout after the track can expire it; if the untrack was
+      // handled before that, the first expiry must be the later session.
+      boolean untrackedInTime = (System.nanoTime() - start) / 1_000_000 < timeout;
+      tracker.tell(new SessionTrackerActor.Track(later, 2 * timeout));
+      long first = nextCloseSession().sessionId();
+      if (untrackedInTime) {
+        assertEquals(later, first);
+        return;
+      }
+      if (first == closed) {
+        assertEquals(later, nextCloseSession().sessionId());
+      }
+    }
+    throw new AssertionError("the test thread never got two messages out within " + timeout
+        + " ms");
+  }
+
+  @Test
+  void anExpiredSessionCannotReattachToTheLeader() {
+    serve(true);
+    tracker.tell(new SessionTrackerActor.Track(EXISTING, 40));
+    assertEquals(EXISTING, nextCloseSession().sessionId());
+    // Its closeSession is not committed yet, so the tree still has it.
+    connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING), 0, door);
+    expectClosed(SessionOutput.Reason.EXPIRED);
+  }
+
+  @Test
+  void aFollowerCollectsTouchesInsteadOfExpiring() {
+    serve(false);
+    tracker.tell(new SessionTrackerActor.Track(EXISTING, 20));
+    tracker.tell(new SessionTrackerActor.Touch(EXISTING));
+    tracker.tell(new SessionTrackerActor.TouchAll(List.of(7L, 8L)));
+    TestProbe<List<Long>> drained = kit.createTestProbe();
+    tracker.tell(new SessionTrackerActor.DrainTouched(drained.ref()));
+    assertEquals(java.util.Set.of(EXISTING, 7L, 8L),
+        new java.util.HashSet<>(drained.receiveMessage()));
+    tracker.tell(new SessionTrackerActor.DrainTouched(drained.ref()));
+    assertEquals(List.of(), drained.receiveMessage());
+    writes.expectNoMessage(Duration.ofMillis(10L * TICK_MS));
+  }
+
+  @Test
+  void aRoleChangeEndsLocalSessionsAsUnavailable() {
+    serve(true);
+    SessionOutput.Connected c = reattach(door);
+    // The same write path again is no change.
+    serve(true);
+    assertEquals(List.of(EXISTING), localSessions());
+
+    tracker.tell(new SessionTrackerActor.RoleChanged(null, false));
+    expectClosed(SessionOutput.Reason.UNAVAILABLE);
+    door.expectTerminated(c.session());
+    assertEquals(List.of(), localSessions());
+  }
+
+  @Test
+  void aNewWritePathAlsoEndsLocalSessions() {
+    serve(false);
+    SessionOutput.Connected c = reattach(door);
+    TestProbe<WritePath> newLeader = kit.createTestProbe();
+    tracker.tell(new SessionTrackerActor.RoleChanged(newLeader.ref(), false));
+    expectClosed(SessionOutput.Reason.UNAVAILABLE);
+    door.expectTerminated(c.session());
+    SessionOutput.Connected again = reattach(door);
+    assertInstanceOf(ActorRef.class, again.session());
+  }
+}
