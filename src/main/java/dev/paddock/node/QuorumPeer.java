@@ -250,7 +250,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       sessions = getContext().spawn(SessionTrackerActor.create(
           new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
               settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
-              settings.superDigest()), view, tree), SESSIONS);
+              settings.superDigest(), settings.initLimit() * (long) settings.tickMs()),
+          view, tree), SESSIONS);
     }
     lookForLeader();
     return this;

@@ -65,9 +65,19 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   private record SessionStopped(long sessionId, ActorRef<SessionActor.Command> ref)
       implements Command {}
 
-  /** What a tracker needs from its server. */
+  /**
+   * What a tracker needs from its server. {@code maxConnectHoldMs} bounds how long a connect
+   * waits while the server looks for a leader.
+   */
   public record Config(int serverId, byte[] secret, int minTimeoutMs, int maxTimeoutMs,
-      int tickMs, String superDigest) {}
+      int tickMs, String superDigest, long maxConnectHoldMs) {
+    public Config(int serverId, byte[] secret, int minTimeoutMs, int maxTimeoutMs, int tickMs,
+        String superDigest) {
+      this(serverId, secret, minTimeoutMs, maxTimeoutMs, tickMs, superDigest, 0);
+    }
+  }
+
+  private record Held(Connect connect, long deadlineNanos) {}
 
   private final Config config;
   private final TreeView view;
@@ -76,6 +86,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   private final SessionTable table;
   private final Map<Long, ActorRef<SessionActor.Command>> local = new HashMap<>();
   private final Set<Long> touched = new HashSet<>();
+  private final List<Held> held = new ArrayList<>();
   private ActorRef<WritePath> writes;
   private boolean leading;
   private long children;
@@ -136,10 +147,20 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
         .build();
   }
 
+  /**
+   * While the server looks for a leader a connect waits (up to a third of the client's session
+   * timeout, so the client never gives up on the handshake first) instead of being turned away:
+   * a ZooKeeper client that is turned away sleeps up to a second before its next attempt, which
+   * would add to every fail-over.
+   */
   private Behavior<Command> onConnect(Connect c) {
     if (writes == null) {
-      c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.UNAVAILABLE,
-          "this server is not serving clients right now"));
+      long holdMs = Math.min(config.maxConnectHoldMs(), c.requestedTimeoutMs() / 3L);
+      if (holdMs > 0) {
+        held.add(new Held(c, System.nanoTime() + holdMs * 1_000_000L));
+      } else {
+        turnAway(c);
+      }
       return this;
     }
     int timeout = Math.max(config.minTimeoutMs(), Math.min(config.maxTimeoutMs(),
@@ -181,6 +202,11 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     return this;
   }
 
+  private static void turnAway(Connect c) {
+    c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.UNAVAILABLE,
+        "this server is not serving clients right now"));
+  }
+
   private Behavior<Command> onRoleChanged(RoleChanged r) {
     if (writes != null && !writes.equals(r.writes())) {
       for (ActorRef<SessionActor.Command> s : local.values()) {
@@ -194,6 +220,13 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     leading = r.leading();
     if (leading && !wasLeading) {
       rearmAll();
+    }
+    if (writes != null && !held.isEmpty()) {
+      List<Held> waiting = new ArrayList<>(held);
+      held.clear();
+      for (Held h : waiting) {
+        onConnect(h.connect());
+      }
     }
     return this;
   }
@@ -217,6 +250,16 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   }
 
   private Behavior<Command> onTick() {
+    if (!held.isEmpty()) {
+      long now = System.nanoTime();
+      held.removeIf(h -> {
+        if (now - h.deadlineNanos() >= 0) {
+          turnAway(h.connect());
+          return true;
+        }
+        return false;
+      });
+    }
     if (!leading || writes == null) {
       return this;
     }

@@ -122,6 +122,31 @@ class SessionTrackerActorTest {
   }
 
   @Test
+  void aConnectWaitsWhileTheServerLooksForALeaderAndGoesOnOnceItServes() {
+    DataTree committed = new DataTree();
+    committed.apply(new TxnEntry(TREE_ZXID, EXISTING, 0, 0, new Txn.CreateSession(30_000)));
+    ActorRef<SessionTrackerActor.Command> holding = kit.spawn(SessionTrackerActor.create(
+        new SessionTrackerActor.Config(SERVER, SECRET, 4_000, 40_000, TICK_MS, "", 60_000),
+        new TreeView(committed.snapshot()), tree.ref()));
+    holding.tell(new SessionTrackerActor.Connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING),
+        TREE_ZXID, List.of(), door.ref()));
+    door.expectNoMessage(Duration.ofMillis(200));
+    holding.tell(new SessionTrackerActor.RoleChanged(writes.ref(), false));
+    assertEquals(EXISTING, door.expectMessageClass(SessionOutput.Connected.class).sessionId());
+
+    // The wait is bounded by a third of the client's timeout: 1.5 s here.
+    holding.tell(new SessionTrackerActor.RoleChanged(null, false));
+    expectClosed(SessionOutput.Reason.UNAVAILABLE);
+    TestProbe<SessionOutput> late = kit.createTestProbe();
+    holding.tell(new SessionTrackerActor.Connect(4_500, EXISTING,
+        PASSWORDS.passwordFor(EXISTING), TREE_ZXID, List.of(), late.ref()));
+    late.expectNoMessage(Duration.ofMillis(500));
+    SessionOutput.Closed turnedAway = late.expectMessageClass(SessionOutput.Closed.class,
+        Duration.ofSeconds(10));
+    assertEquals(SessionOutput.Reason.UNAVAILABLE, turnedAway.reason());
+  }
+
+  @Test
   void aNewSessionIsProposedAndConnectedOnceCommitted() {
     serve(true);
     connect(1_000, 0, null, 0, door);
