@@ -52,8 +52,9 @@ import scala.runtime.BoxedUnit;
  * The highest sequence number survives deleting everything, as Pekko requires. Counters are
  * available through {@link JournalStats#forPlugin}.
  *
- * <p>If the writer hits an I/O error the actor throws, so its supervisor restarts it and
- * recovery repairs the tail; if recovery itself fails the actor stops with the error logged.
+ * <p>If the writer hits an I/O error the actor reopens the journal (recovery repairs the tail)
+ * once the failed writes have been answered; if recovery itself fails the actor throws and, when
+ * a restart cannot recover either, stops with the error logged.
  */
 public final class SegmentedFileJournal extends AsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(SegmentedFileJournal.class);
@@ -67,8 +68,10 @@ public final class SegmentedFileJournal extends AsyncWriteJournal {
   private JournalWriter writer;
   private JournalReader reader;
 
-  /** Tells the actor that the writer thread failed; it then fails so that it gets restarted. */
-  private record WriterFailed(Throwable cause) {}
+  /** Tells the actor that the writer thread of {@code generation} failed. */
+  private record WriterFailed(int generation, Throwable cause) {}
+
+  private int generation;
 
   public SegmentedFileJournal(Config config, String configPath) {
     this.pluginId = configPath;
@@ -80,19 +83,24 @@ public final class SegmentedFileJournal extends AsyncWriteJournal {
   @Override
   public void preStart() throws Exception {
     super.preStart();
+    open();
+  }
+
+  private void open() throws Exception {
     long started = System.nanoTime();
     try {
       Files.createDirectories(settings.dir());
       lock = DirectoryLock.acquire(settings.dir(), "journal.lock");
       state = LogRecovery.recover(settings, stats);
       ActorRef self = self();
+      int current = ++generation;
       writer =
           new JournalWriter(
               "paddock-journal-" + pluginId,
               settings,
               stats,
               state,
-              cause -> self.tell(new WriterFailed(cause), ActorRef.noSender()));
+              cause -> self.tell(new WriterFailed(current, cause), ActorRef.noSender()));
       Executor replayExecutor = context().system().dispatchers().lookup(settings.replayDispatcher());
       reader = new JournalReader(state.segments, state.index, serialization, replayExecutor);
     } catch (Exception e) {
@@ -143,10 +151,25 @@ public final class SegmentedFileJournal extends AsyncWriteJournal {
         .match(
             WriterFailed.class,
             failed -> {
-              throw new IOException("Journal " + pluginId + " writer failed", failed.cause());
+              if (failed.generation() == generation) {
+                reopen(failed.cause());
+              }
             })
         .build()
         .onMessage();
+  }
+
+  /**
+   * Closes the failed writer and runs recovery again, which repairs the tail, in this same actor.
+   * Letting the supervisor restart the actor instead would also stop the journal's resequencer
+   * child, and with it the failure replies of the writes that just failed: their persistent
+   * actors would wait forever instead of failing (and being restarted by their owners).
+   */
+  private void reopen(Throwable cause) throws Exception {
+    log.warn("Journal {} reopens {} after a writer failure: {}", pluginId, settings.dir(),
+        cause.toString());
+    releaseResources();
+    open();
   }
 
   @Override

@@ -126,7 +126,7 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
         .onMessage(FromLog.class, f -> onLogged(f.logged()))
         .onMessage(Persisted.class, p -> {
           p.then().run();
-          return resume();
+          return env.crashPoints().crashed() ? Behaviors.stopped() : resume();
         })
         .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
         .onMessage(Touched.class, t -> {
@@ -297,9 +297,8 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
       currentEpoch = n.epoch();
       phase = Phase.SYNCED;
       send(new Packet.AckNewLeader(connection, lastLogged));
-      if (env.crashPoints().reached(CrashPoints.LEARNER_AFTER_NEWLEADER_ACK)) {
-        getContext().stop(getContext().getSelf());
-      }
+      // When it fires, the role stops once this callback returns (see Persisted).
+      env.crashPoints().reached(CrashPoints.LEARNER_AFTER_NEWLEADER_ACK);
     });
   }
 

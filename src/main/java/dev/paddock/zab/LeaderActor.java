@@ -278,6 +278,11 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
     for (TxnEntry e : plan.entries()) {
       l.queue.tell(new ProposalQueue.Propose(e));
     }
+    if (l.observer) {
+      // An observer's queue holds proposals until it hears they are committed; the committed
+      // part of the sync must not wait for the next commit, which may never come.
+      l.queue.tell(new ProposalQueue.CommitUpTo(lastCommitted));
+    }
     l.send(new Packet.NewLeader(l.connection, epoch, lastProposed));
     l.stage = LearnerHandle.Stage.SYNCING;
     return this;

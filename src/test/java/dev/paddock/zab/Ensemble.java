@@ -9,12 +9,14 @@ import dev.paddock.node.PekkoConfig;
 import dev.paddock.node.QuorumPeer;
 import dev.paddock.node.Settings;
 import dev.paddock.peers.Peers;
+import dev.paddock.storage.TxnLog;
 import dev.paddock.tree.DataTreeActor;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,12 +79,35 @@ public final class Ensemble implements AutoCloseable {
         "paddock.init-limit", 50,
         "paddock.sync-limit", 10,
         "paddock.session-secret", "ensemble-secret",
-        "paddock.client-port", 0));
+        // Test clients do not ping; their sessions must outlive a restart of some server.
+        "paddock.max-session-timeout", "60s",
+        "paddock.client-port", 0,
+        // Every start zero-fills a fresh segment; the default 64 MiB costs seconds per test.
+        "paddock.journal.segment-size", "4 MiB",
+        // A kill is a crash: no graceful cluster leave, which in a larger ensemble can wait
+        // for convergence that the servers killed before never give.
+        "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"));
     base.putAll(overrides);
     Config loaded = ConfigFactory.parseMap(base)
         .withFallback(ConfigFactory.parseString(servers.toString()))
         .withFallback(ConfigFactory.load()).resolve();
     return PekkoConfig.forNode(Settings.from(loaded), loaded);
+  }
+
+  /** Where server {@code id} keeps its tree snapshots (and, under log/, its journal). */
+  public Path dataDir(int id) {
+    return root.resolve("node" + id);
+  }
+
+  public Path journalDir(int id) {
+    return dataDir(id).resolve("log");
+  }
+
+  /** The server's transaction log state (epochs, last logged zxid). */
+  public TxnLog.Snapshot logState(int id) {
+    TestProbe<TxnLog.Snapshot> probe = kits.get(id).createTestProbe();
+    peers.get(id).tell(new QuorumPeer.GetLogState(probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
   }
 
   public CrashPoints crashPoints(int id) {
@@ -154,9 +179,14 @@ public final class Ensemble implements AutoCloseable {
   }
 
   public int awaitServing(Duration max) {
+    return awaitServing(kits.keySet(), max);
+  }
+
+  /** Waits until the given running servers serve, with one leader among them; returns its id. */
+  public int awaitServing(Collection<Integer> servers, Duration max) {
     return anyKit().createTestProbe().awaitAssert(max, Duration.ofMillis(50), () -> {
       int leader = -1;
-      for (int id : kits.keySet()) {
+      for (int id : servers) {
         QuorumPeer.Status s = status(id);
         assertTrue(s.serving(), "server " + id + " is " + s.mode());
         if (s.mode().equals("leader")) {
@@ -164,10 +194,19 @@ public final class Ensemble implements AutoCloseable {
         }
       }
       assertTrue(leader > 0, "no leader");
-      for (int id : kits.keySet()) {
+      for (int id : servers) {
         assertEquals(leader, status(id).leaderId(), "server " + id + " follows another");
       }
       return leader;
+    });
+  }
+
+  /** Waits until server {@code id} runs but does not serve clients. */
+  public void awaitNotServing(int id) {
+    kits.get(id).createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
+      QuorumPeer.Status s = status(id);
+      assertTrue(!s.serving(), "server " + id + " still serves as " + s.mode());
+      return null;
     });
   }
 
@@ -206,6 +245,17 @@ public final class Ensemble implements AutoCloseable {
     for (int id : kits.keySet()) {
       for (int other : ids()) {
         status(id).peers().tell(new Peers.Heal(other));
+      }
+    }
+  }
+
+  /** Cuts every link between {@code side} and the other servers (a network partition). */
+  public void partition(Collection<Integer> side) {
+    for (int a : side) {
+      for (int b : ids()) {
+        if (!side.contains(b)) {
+          cut(a, b);
+        }
       }
     }
   }

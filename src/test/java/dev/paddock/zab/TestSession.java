@@ -22,11 +22,13 @@ public final class TestSession {
   private final SessionOutput.Connected connected;
   private final List<SessionOutput.Event> events = new ArrayList<>();
   private int cxid;
+  private long lastZxid;
 
   private TestSession(TestProbe<SessionOutput> door, SessionOutput.Connected connected) {
     this.door = door;
     this.connected = connected;
     this.session = connected.session();
+    this.lastZxid = Math.max(0, connected.lastZxid());
   }
 
   public static TestSession open(ActorTestKit kit, QuorumPeer.Status status, int timeoutMs) {
@@ -36,13 +38,23 @@ public final class TestSession {
   public static TestSession attach(ActorTestKit kit, QuorumPeer.Status status, int timeoutMs,
       long sessionId, byte[] password, long lastZxid) {
     TestProbe<SessionOutput> door = kit.createTestProbe();
-    status.sessions().tell(new SessionTrackerActor.Connect(timeoutMs, sessionId, password,
-        lastZxid, List.of(), door.ref()));
-    SessionOutput out = door.receiveMessage(Duration.ofSeconds(20));
+    SessionOutput out = connect(door, status, timeoutMs, sessionId, password, lastZxid);
     if (!(out instanceof SessionOutput.Connected c)) {
       throw new AssertionError("not connected: " + out);
     }
     return new TestSession(door, c);
+  }
+
+  /** Asks for a new session and returns the first answer: Connected or Closed (refused). */
+  public static SessionOutput tryOpen(ActorTestKit kit, QuorumPeer.Status status, int timeoutMs) {
+    return connect(kit.createTestProbe(), status, timeoutMs, 0, null, 0);
+  }
+
+  private static SessionOutput connect(TestProbe<SessionOutput> door, QuorumPeer.Status status,
+      int timeoutMs, long sessionId, byte[] password, long lastZxid) {
+    status.sessions().tell(new SessionTrackerActor.Connect(timeoutMs, sessionId, password,
+        lastZxid, List.of(), door.ref()));
+    return door.receiveMessage(Duration.ofSeconds(20));
   }
 
   public long id() {
@@ -63,6 +75,7 @@ public final class TestSession {
     while (true) {
       SessionOutput out = door.receiveMessage(Duration.ofSeconds(20));
       if (out instanceof SessionOutput.Reply r) {
+        lastZxid = Math.max(lastZxid, r.zxid());
         return r;
       } else if (out instanceof SessionOutput.Event e) {
         events.add(e);
@@ -72,11 +85,40 @@ public final class TestSession {
     }
   }
 
+  /** A keep-alive round trip: the session counts as heard from. */
+  public void ping() {
+    session.tell(new SessionActor.Ping());
+    door.expectMessageClass(SessionOutput.Pong.class, Duration.ofSeconds(20));
+  }
+
   public Result call(Op op) {
     int id = submit(op);
     SessionOutput.Reply r = nextReply();
     assertEquals(id, r.cxid());
     return r.result();
+  }
+
+  /**
+   * Waits for the session to end and returns why. Events on the way are kept; a reply fails the
+   * test, since every caller expects that nothing outstanding gets acknowledged.
+   */
+  public SessionOutput.Closed awaitClosed(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      SessionOutput out = door.receiveMessage(left);
+      if (out instanceof SessionOutput.Closed c) {
+        return c;
+      } else if (out instanceof SessionOutput.Event e) {
+        events.add(e);
+      } else {
+        throw new AssertionError("expected the session to end without a reply, got " + out);
+      }
+    }
+  }
+
+  public long lastZxid() {
+    return lastZxid;
   }
 
   public List<SessionOutput.Event> events() {
