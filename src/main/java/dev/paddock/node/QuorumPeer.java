@@ -81,7 +81,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record ElectedMsg(ElectionActor.Elected elected) implements Command {}
 
-  private record Serving(ActorRef<WritePath> writes, Object role) implements Command {}
+  private record Serving(ActorRef<WritePath> writes, ActorRef<?> role) implements Command {}
 
   private record SaveSnapshot(TreeSnapshot tree) implements Command {}
 
@@ -310,23 +310,21 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     state = leading ? ServerState.LEADING
         : settings.isObserver() ? ServerState.OBSERVING : ServerState.FOLLOWING;
     ActorRef<Command> self = getContext().getSelf();
-    Object[] holder = new Object[1];
     Zab zab = new Zab(settings.myId(), voters, observers,
         new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit()), fresh,
         log, snapshots, tree, view, sessions, peers, settings.maxBuffer(), settings.diffWindow(),
         settings.containerCheckInterval(), crashPoints,
-        writes -> self.tell(new Serving(writes, holder[0])));
+        (roleRef, writes) -> self.tell(new Serving(writes, roleRef)));
     ActorRef<?> child = leading
         ? getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1))
         : getContext().spawn(FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),
             (settings.isObserver() ? "observer-" : "follower-") + (electionClock + 1));
-    holder[0] = child;
     role = child;
     getContext().watch(child);
   }
 
   private Behavior<Command> onServing(Serving s) {
-    if (s.role() != role) {
+    if (role == null || !role.equals(s.role())) {
       return this;
     }
     serving = true;

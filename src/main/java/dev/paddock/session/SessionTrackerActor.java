@@ -87,6 +87,8 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   private final Map<Long, ActorRef<SessionActor.Command>> local = new HashMap<>();
   private final Set<Long> touched = new HashSet<>();
   private final List<Held> held = new ArrayList<>();
+  /** Expired here, closeSession proposed but not yet committed: no longer re-attachable. */
+  private final Set<Long> closing = new HashSet<>();
   private ActorRef<WritePath> writes;
   private boolean leading;
   private long children;
@@ -127,6 +129,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
         })
         .onMessage(Untrack.class, u -> {
           table.remove(u.sessionId());
+          closing.remove(u.sessionId());
           return this;
         })
         .onMessage(DrainTouched.class, d -> {
@@ -178,7 +181,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
       id = ids.nextId();
     } else if (!ids.passwordMatches(id, c.password())
         || PersistentColls.get(latest.sessions(), id) == null
-        || leading && !table.contains(id)) {
+        || closing.contains(id)) {
       c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.EXPIRED,
           "session 0x" + Long.toHexString(id) + " is expired or its password is wrong"));
       return this;
@@ -220,6 +223,8 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     leading = r.leading();
     if (leading && !wasLeading) {
       rearmAll();
+    } else if (!leading) {
+      closing.clear();
     }
     if (writes != null && !held.isEmpty()) {
       List<Held> waiting = new ArrayList<>(held);
@@ -265,6 +270,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     }
     for (long id : table.expired(now())) {
       getContext().getLog().info("session 0x{} expired", Long.toHexString(id));
+      closing.add(id);
       writes.tell(new WritePath.SubmitWrite(
           new WriteRequest(id, 0, new Op.CloseSession(), List.of())));
     }

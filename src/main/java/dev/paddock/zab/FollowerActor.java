@@ -311,7 +311,8 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
     phase = Phase.BROADCAST;
     getContext().getLog().info("up to date with leader {} at 0x{}; serving", leaderId,
         Long.toHexString(committedUpTo));
-    env.onServing().accept(getContext().messageAdapter(WritePath.class, FromSession::new));
+    env.onServing().accept(getContext().getSelf(),
+        getContext().messageAdapter(WritePath.class, FromSession::new));
     return this;
   }
 

@@ -310,7 +310,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         makeUpToDate(l);
       }
     }
-    env.onServing().accept(writesRef);
+    env.onServing().accept(getContext().getSelf(), writesRef);
     return this;
   }
 

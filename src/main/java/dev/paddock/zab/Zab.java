@@ -9,14 +9,14 @@ import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeView;
 import java.time.Duration;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a role actor (leader or learner) works with: the server's identity and ensemble, its
  * log state when the role began, and the long-lived actors it drives.
  *
- * @param onServing called with the write path once the role serves clients
+ * @param onServing called by the role (itself, then its write path) once it serves clients
  */
 public record Zab(
     int myId,
@@ -34,4 +34,4 @@ public record Zab(
     int diffWindow,
     Duration containerCheckInterval,
     CrashPoints crashPoints,
-    Consumer<ActorRef<WritePath>> onServing) {}
+    BiConsumer<ActorRef<?>, ActorRef<WritePath>> onServing) {}
