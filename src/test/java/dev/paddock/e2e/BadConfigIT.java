@@ -28,7 +28,10 @@ class BadConfigIT {
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "node did not exit");
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError("node did not exit on bad configuration");
+    }
     return new Outcome(p.exitValue(),
         new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
   }

@@ -30,7 +30,7 @@ final class Cluster3 implements AutoCloseable {
         + "  servers = [\n" + servers + "  ]\n}\n");
     for (int i = 1; i <= 3; i++) {
       Path conf = dir.resolve("node" + i + ".conf");
-      Files.writeString(conf, "include \"application.conf\"\npaddock {\n  my-id = " + i
+      Files.writeString(conf, "include required(file(\"application.conf\"))\npaddock {\n  my-id = " + i
           + "\n  data-dir = \"data/node" + i + "\"\n}\n");
       nodes.add(new NodeProcess(conf, dir.resolve("node" + i + ".log"), clientPorts[i - 1]));
     }
