@@ -29,6 +29,7 @@ public final class JournalStats {
   private final AtomicLong segmentsCreated = new AtomicLong();
   private final AtomicLong segmentsDeleted = new AtomicLong();
   private final AtomicLong tornBytesDropped = new AtomicLong();
+  private final AtomicLong txnsLogged = new AtomicLong();
 
   /**
    * Held by the writer thread while it processes one group commit. Tests hold it to make
@@ -92,6 +93,16 @@ public final class JournalStats {
   @Override
   public String toString() {
     return snapshot().toString();
+  }
+
+  /** Counts Paddock txns made durable; each journal event may hold a whole batch of them. */
+  public void txnsLogged(long count) {
+    txnsLogged.addAndGet(count);
+  }
+
+  /** Txns made durable so far; with {@code fsyncs} it gives txns per fsync. */
+  public long txnsLogged() {
+    return txnsLogged.get();
   }
 
   void writeRequest() {

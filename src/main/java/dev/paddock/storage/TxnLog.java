@@ -89,6 +89,7 @@ public final class TxnLog
   private final ActorContext<Command> ctx;
   private final ActorRef<Snapshot> onRecovered;
   private final JournalPurge purge;
+  private final JournalStats stats;
 
   /**
    * @param persistenceId one per server
@@ -105,6 +106,7 @@ public final class TxnLog
     this.ctx = ctx;
     this.onRecovered = onRecovered;
     this.purge = new JournalPurge(ctx, persistenceId, journalPluginId);
+    this.stats = JournalStats.forPlugin(ctx.getSystem(), journalPluginId);
   }
 
   @Override
@@ -122,7 +124,10 @@ public final class TxnLog
             return Effect().none();
           }
           return Effect().persist(new Batch(c.entries()))
-              .thenRun(st -> c.replyTo().tell(new Appended(st.lastZxid, c.entries().size())));
+              .thenRun(st -> {
+                stats.txnsLogged(c.entries().size());
+                c.replyTo().tell(new Appended(st.lastZxid, c.entries().size()));
+              });
         })
         .onCommand(AcceptEpoch.class, (s, c) -> Effect().persist(new EpochAccepted(c.epoch()))
             .thenRun(st -> c.replyTo().tell(Done.getInstance())))

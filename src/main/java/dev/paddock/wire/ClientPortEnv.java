@@ -24,7 +24,8 @@ record ClientPortEnv(
     Supplier<String> mode,
     WireStats stats,
     Set<String> words,
-    int boundPort) {
+    int boundPort,
+    dev.paddock.storage.JournalStats journal) {
 
   /**
    * Requests a connection may have in flight before it stops reading from its socket

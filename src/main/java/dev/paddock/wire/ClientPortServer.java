@@ -130,7 +130,9 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     binding = b.binding();
     InetSocketAddress local = binding.localAddress();
     env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
-        FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort());
+        FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(),
+        dev.paddock.storage.JournalStats.forPlugin(getContext().getSystem(),
+            dev.paddock.node.QuorumPeer.JOURNAL));
     getContext().getLog().info("listening for ZooKeeper clients on {}", local);
     waiting.forEach(w -> w.tell(local));
     waiting.clear();

@@ -218,6 +218,15 @@ final class FourLetterWords {
       metric(sb, "max_file_descriptor_count", unix.getMaxFileDescriptorCount());
     }
     metric(sb, "auth_failed_count", s.authFailedCount());
+    if (env.journal() != null) {
+      // Paddock's own: group commit at work (txns made durable per fsync of the log).
+      long fsyncs = env.journal().snapshot().fsyncs();
+      long txns = env.journal().txnsLogged();
+      metric(sb, "paddock_txns_logged", txns);
+      metric(sb, "paddock_log_fsyncs", fsyncs);
+      metric(sb, "paddock_txns_per_fsync", fsyncs == 0 ? "0" : String.format(
+          java.util.Locale.ROOT, "%.1f", (double) txns / fsyncs));
+    }
     return sb.toString();
   }
 
