@@ -114,17 +114,17 @@ final class JournalFormat {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(EVENTS);
-      writeString(out, persistenceId);
+      SerializedPayload.writeString(out, persistenceId);
       out.writeInt(events.size());
       for (StoredEvent e : events) {
         out.writeLong(e.seqNr());
         out.writeLong(e.timestamp());
-        writeString(out, e.manifest());
-        writeString(out, e.writerUuid());
-        writePayload(out, e.payload());
+        SerializedPayload.writeString(out, e.manifest());
+        SerializedPayload.writeString(out, e.writerUuid());
+        e.payload().writeTo(out);
         out.writeByte(e.metadata() == null ? 0 : 1);
         if (e.metadata() != null) {
-          writePayload(out, e.metadata());
+          e.metadata().writeTo(out);
         }
       }
     } catch (IOException e) {
@@ -175,18 +175,6 @@ final class JournalFormat {
     }
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
-  }
-
-  private static void writePayload(DataOutputStream out, SerializedPayload p) throws IOException {
-    out.writeInt(p.serializerId());
-    writeString(out, p.manifest());
-    out.writeInt(p.bytes().length);
-    out.write(p.bytes());
-  }
 
   private static String readString(ByteBuffer b) {
     byte[] utf8 = new byte[checkedLength(b)];

@@ -1,4 +1,24 @@
 package dev.paddock.storage;
 
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
 /** An object as Pekko serialization represents it: serializer id, string manifest and bytes. */
-record SerializedPayload(int serializerId, String manifest, byte[] bytes) {}
+record SerializedPayload(int serializerId, String manifest, byte[] bytes) {
+
+  /** The layout both the journal and the snapshot files use: id, manifest, length, bytes. */
+  void writeTo(DataOutputStream out) throws IOException {
+    out.writeInt(serializerId);
+    writeString(out, manifest);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  /** A length-prefixed UTF-8 string, as both file formats store them. */
+  static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+}

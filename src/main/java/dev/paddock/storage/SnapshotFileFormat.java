@@ -62,22 +62,22 @@ final class SnapshotFileFormat {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(summed, IO_BUFFER));
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
-      writeString(out, metadata.persistenceId());
+      SerializedPayload.writeString(out, metadata.persistenceId());
       out.writeLong(metadata.sequenceNr());
       out.writeLong(metadata.timestamp());
       if (metadata.metadata().isDefined()) {
         out.writeByte(1);
-        writePayload(out, serialization.serialize(metadata.metadata().get()));
+        serialization.serialize(metadata.metadata().get()).writeTo(out);
       } else {
         out.writeByte(0);
       }
       if (snapshot instanceof StreamableSnapshot streamable) {
         out.writeByte(KIND_STREAMED);
-        writeString(out, streamable.snapshotTypeKey());
+        SerializedPayload.writeString(out, streamable.snapshotTypeKey());
         streamable.writeTo(new DataOutputStream(new NonClosingOutputStream(out)));
       } else {
         out.writeByte(KIND_SERIALIZED);
-        writePayload(out, serialization.serialize(snapshot));
+        serialization.serialize(snapshot).writeTo(out);
       }
       out.flush();
       ByteBuffer trailer = ByteBuffer.allocate(TRAILER_SIZE);
@@ -175,18 +175,6 @@ final class SnapshotFileFormat {
     return new StorageCorruptedException("Snapshot " + file + " is corrupt: " + reason);
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
-  }
-
-  private static void writePayload(DataOutputStream out, SerializedPayload p) throws IOException {
-    out.writeInt(p.serializerId());
-    writeString(out, p.manifest());
-    out.writeInt(p.bytes().length);
-    out.write(p.bytes());
-  }
 
   /** Reads length-prefixed fields, refusing lengths beyond the verified content. */
   private static final class ContentReader {
