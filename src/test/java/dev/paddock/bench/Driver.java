@@ -1,0 +1,46 @@
+package dev.paddock.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client session issuing asynchronous requests: the typed Paddock client or the official
+ * ZooKeeper client. Every call returns at once; {@code done} gets null on success or the name of
+ * the error (a ZooKeeper error code, or a local failure).
+ */
+interface Driver extends AutoCloseable {
+  interface Done {
+    void done(String error);
+  }
+
+  /** Opens one session to the servers, tried in the order given. */
+  interface Factory {
+    Driver connect(List<String> servers) throws Exception;
+
+    /** Which address of a server the driver wants: its client port or its peer port. */
+    String address(Cluster cluster, int member);
+
+    String describe();
+  }
+
+  void create(String path, byte[] data, Done done);
+
+  void setData(String path, byte[] data, Done done);
+
+  void getData(String path, Done done);
+
+  @Override
+  void close();
+
+  /** Creates a node and waits; an existing node counts as success. */
+  static void ensure(Driver d, String path, Duration max) throws Exception {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    d.create(path, new byte[0], f::complete);
+    String err = f.get(max.toMillis(), TimeUnit.MILLISECONDS);
+    if (err != null && !err.contains("NODE_EXISTS") && !err.contains("NODEEXISTS")) {
+      throw new IllegalStateException("create " + path + " failed: " + err);
+    }
+  }
+}
