@@ -311,7 +311,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         : settings.isObserver() ? ServerState.OBSERVING : ServerState.FOLLOWING;
     ActorRef<Command> self = getContext().getSelf();
     Zab zab = new Zab(settings.myId(), voters, observers,
-        new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit()), fresh,
+        new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit(),
+            settings.leaderBeat(), settings.leaderTimeout()), fresh,
         log, snapshots, tree, view, sessions, peers, settings.maxBuffer(), settings.diffWindow(),
         settings.containerCheckInterval(), crashPoints,
         (roleRef, writes) -> self.tell(new Serving(writes, roleRef)));

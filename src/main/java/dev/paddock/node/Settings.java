@@ -25,6 +25,8 @@ public record Settings(
     int maxSessionTimeoutMs,
     int initLimit,
     int syncLimit,
+    Duration leaderBeat,
+    Duration leaderTimeout,
     int maxBuffer,
     int snapCount,
     int snapRetainCount,
@@ -45,6 +47,15 @@ public record Settings(
       throw new ConfigError("paddock.tick-time", "must be at least 1ms");
     }
     int tickMs = (int) tick.toMillis();
+    Duration beat = duration(c, "leader-beat");
+    Duration leaderTimeout = duration(c, "leader-timeout");
+    if (beat.toMillis() < 1) {
+      throw new ConfigError("paddock.leader-beat", "must be at least 1ms");
+    }
+    if (leaderTimeout.compareTo(beat.multipliedBy(2)) < 0) {
+      throw new ConfigError("paddock.leader-timeout", leaderTimeout.toMillis()
+          + "ms is under twice leader-beat (" + beat.toMillis() + "ms)");
+    }
     int minTimeout = (int) duration(c, "min-session-timeout").toMillis();
     int maxTimeout = (int) duration(c, "max-session-timeout").toMillis();
     minTimeout = minTimeout == 0 ? 2 * tickMs : minTimeout;
@@ -66,7 +77,7 @@ public record Settings(
         port(c, "peer-port"), port(c, "client-port"), string(c, "client-port-address"),
         intIn(c, "max-client-cnxns", 0, Integer.MAX_VALUE), stringList(c, "four-letter-words"),
         tick, minTimeout, maxTimeout,
-        intIn(c, "init-limit", 1, 1000), intIn(c, "sync-limit", 1, 1000),
+        intIn(c, "init-limit", 1, 1000), intIn(c, "sync-limit", 1, 1000), beat, leaderTimeout,
         intIn(c, "max-buffer", 1024, Integer.MAX_VALUE - 1024),
         intIn(c, "snap-count", 2, Integer.MAX_VALUE), intIn(c, "snap-retain-count", 1, 1000),
         intIn(c, "diff-window", 1, 10_000_000),
@@ -81,7 +92,8 @@ public record Settings(
       if (spec.id() == myId) {
         return new Settings(myId, dataDir, dataLogDir, spec.host(), spec.peerPort(),
             spec.clientPort(), clientPortAddress, maxClientCnxns, fourLetterWords, tickTime,
-            minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, maxBuffer, snapCount,
+            minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, leaderBeat, leaderTimeout,
+            maxBuffer, snapCount,
             snapRetainCount, diffWindow, sessionSecret, superDigest, containerCheckInterval, servers);
       }
     }

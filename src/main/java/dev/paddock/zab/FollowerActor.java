@@ -57,6 +57,8 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
 
   private record Tick() implements Command {}
 
+  private record Beat() implements Command {}
+
   private enum Phase { DISCOVERY, SYNC, SYNCED, BROADCAST }
 
   private final Zab env;
@@ -105,6 +107,7 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
         ctx.messageAdapter(LogBatcher.Logged.class, FromLog::new)), "log-batcher");
     this.touchedAdapter = ctx.messageAdapter(listClass(), Touched::new);
     timers.startTimerWithFixedDelay(new Tick(), env.timers().tick());
+    timers.startTimerWithFixedDelay(new Beat(), env.timers().leaderBeat());
     ctx.getLog().info("{} leader {}: log up to 0x{}, epoch {}",
         observer ? "observing" : "following", leaderId, Long.toHexString(lastLogged),
         currentEpoch);
@@ -134,6 +137,7 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
           return this;
         })
         .onMessage(Tick.class, t -> onTick())
+        .onMessage(Beat.class, b -> onBeat())
         .build();
   }
 
@@ -339,12 +343,27 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
     return this;
   }
 
-  private Behavior<Command> onTick() {
-    long now = System.nanoTime();
+  /**
+   * Also the follower's own short clock. A serving leader beats every leader-beat (proposals and commits count too), so silence
+   * beyond leader-timeout means it died or the link did: look for a new leader well before
+   * sync-limit, as a ZooKeeper follower does when its leader socket ends.
+   */
+  private Behavior<Command> onBeat() {
     if (phase == Phase.DISCOVERY && acceptedEpoch == env.logState().acceptedEpoch()) {
-      // The leader may not have been leading yet when the first one arrived.
+      // The leader may not have been leading yet when the first one arrived; it ignores
+      // repeats of the same connection.
       send(new Packet.FollowerInfo(connection, acceptedEpoch, lastLogged, observer));
     }
+    long silent = System.nanoTime() - lastHeardNanos;
+    if (phase == Phase.BROADCAST && silent > env.timers().leaderTimeout().toNanos()) {
+      return stepDown("heard nothing from leader " + leaderId + " for "
+          + silent / 1_000_000 + "ms");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long now = System.nanoTime();
     long limit = (phase == Phase.BROADCAST ? env.timers().syncLimit()
         : env.timers().initLimit()).toNanos();
     if (now - lastHeardNanos > limit) {

@@ -62,6 +62,8 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
 
   private record Tick() implements Command {}
 
+  private record Beat() implements Command {}
+
   private record ReapContainers() implements Command {}
 
   private record WaitingSync(long afterZxid, int serverId, long sessionId, int cxid) {}
@@ -119,6 +121,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
     this.writesRef = ctx.messageAdapter(WritePath.class, FromSession::new);
     acceptedEpochs.put(env.myId(), log.acceptedEpoch());
     timers.startTimerWithFixedDelay(new Tick(), time.tick());
+    timers.startTimerWithFixedDelay(new Beat(), time.leaderBeat());
     if (!env.containerCheckInterval().isZero()) {
       timers.startTimerWithFixedDelay(new ReapContainers(), env.containerCheckInterval());
     }
@@ -155,6 +158,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
           return maybeEstablish();
         })
         .onMessage(Tick.class, t -> onTick())
+        .onMessage(Beat.class, b -> beat())
         .onMessage(ReapContainers.class, r -> reapContainers())
         .build();
   }
@@ -417,6 +421,16 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
 
   // ---- liveness ----
 
+  /** Lets serving learners tell a dead leader from a quiet one within their leader-timeout. */
+  private Behavior<Command> beat() {
+    for (LearnerHandle l : learners.values()) {
+      if (l.stage == LearnerHandle.Stage.UP_TO_DATE) {
+        l.send(new Packet.LeaderPing(l.connection));
+      }
+    }
+    return this;
+  }
+
   private Behavior<Command> onTick() {
     long now = System.nanoTime();
     if (!established && now - startedNanos > time.initLimit().toNanos()) {
@@ -431,7 +445,6 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         continue;
       }
       if (l.stage == LearnerHandle.Stage.UP_TO_DATE) {
-        l.send(new Packet.LeaderPing(l.connection));
         if (!l.observer) {
           alive++;
         }
