@@ -15,7 +15,6 @@ import dev.paddock.txn.TxnEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -80,7 +79,6 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     final int cxid;
     final Op op;
     final List<Id> auth;
-    boolean sent;
 
     Pending(int cxid, Op op, List<Id> auth) {
       this.cxid = cxid;
@@ -98,7 +96,14 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private final int timeoutMs;
   private final ActorRef<SessionOutput> frontDoor;
   private final Context env;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /**
+   * Requests in client order: those handed on (replies come back in this order), then those
+   * held back. A read waits while a write or sync of the session is in flight, and everything
+   * after a waiting read waits too, so the two queues always split the client's order in two.
+   */
+  private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private int orderedInFlight;
   private final List<Id> authIds = new ArrayList<>();
   private boolean open;
   private boolean ended;
@@ -166,31 +171,27 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       return this;
     }
     touch(false);
-    queue.addLast(new Pending(s.cxid(), s.op(), List.copyOf(authIds)));
+    waiting.addLast(new Pending(s.cxid(), s.op(), List.copyOf(authIds)));
     sendReady();
     return this;
   }
 
   private void sendReady() {
-    boolean writeOutstanding = false;
-    for (Pending p : queue) {
-      if (!p.sent) {
-        if (p.ordered()) {
-          send(p);
-        } else if (!writeOutstanding) {
-          send(p);
-        } else {
-          return;
-        }
+    while (!waiting.isEmpty()) {
+      Pending p = waiting.peekFirst();
+      if (!p.ordered() && orderedInFlight > 0) {
+        return;
       }
+      waiting.pollFirst();
+      inFlight.addLast(p);
       if (p.ordered()) {
-        writeOutstanding = true;
+        orderedInFlight++;
       }
+      send(p);
     }
   }
 
   private void send(Pending p) {
-    p.sent = true;
     if (p.op instanceof Op.Write w) {
       env.writes().tell(new WritePath.SubmitWrite(new WriteRequest(sessionId, p.cxid, w, p.auth)));
     } else if (p.op instanceof Op.Sync) {
@@ -208,30 +209,36 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       return this;
     }
     if (txn instanceof Txn.CloseSession) {
-      Pending head = queue.peekFirst();
+      Pending head = inFlight.peekFirst();
       if (head != null && head.op instanceof Op.CloseSession && head.cxid == c.entry().cxid()) {
-        queue.pollFirst();
+        pollHead();
         frontDoor.tell(new SessionOutput.Reply(head.cxid, c.zxid(), Result.DONE));
         return end(SessionOutput.Reason.CLOSED, "session closed by client");
       }
       return end(SessionOutput.Reason.EXPIRED, "session expired");
     }
-    Pending head = queue.peekFirst();
+    Pending head = inFlight.peekFirst();
     Result result = head == null ? null : WriteResults.of(head.op, c.result());
     return complete(c.entry().cxid(), c.zxid(), result);
   }
 
   private Behavior<Command> complete(int cxid, long zxid, Result result) {
-    Pending head = queue.peekFirst();
+    Pending head = inFlight.peekFirst();
     if (head == null || head.cxid != cxid) {
       getContext().getLog().error("session 0x{}: reply for cxid {} but next expected is {}",
           Long.toHexString(sessionId), cxid, head == null ? "none" : head.cxid);
       return end(SessionOutput.Reason.UNAVAILABLE, "internal ordering error");
     }
-    queue.pollFirst();
+    pollHead();
     frontDoor.tell(new SessionOutput.Reply(cxid, zxid, result));
     sendReady();
     return this;
+  }
+
+  private void pollHead() {
+    if (inFlight.pollFirst().ordered()) {
+      orderedInFlight--;
+    }
   }
 
   private Behavior<Command> onAddAuth(AddAuth a) {
@@ -277,11 +284,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private Behavior<Command> end(SessionOutput.Reason reason, String detail) {
     if (!ended) {
       ended = true;
-      Iterator<Pending> it = queue.iterator();
-      while (it.hasNext()) {
-        it.next();
-        it.remove();
-      }
+      inFlight.clear();
+      waiting.clear();
+      orderedInFlight = 0;
       frontDoor.tell(new SessionOutput.Closed(reason, detail));
     }
     return Behaviors.stopped();

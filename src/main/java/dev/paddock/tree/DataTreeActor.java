@@ -52,11 +52,14 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
   public record GetInfo(ActorRef<Info> replyTo) implements Command {}
 
   /** Facts for tests, four-letter words and benchmarks. */
-  public record Info(long lastZxid, long digest, int nodeCount, int watchCount,
+  public record Info(long lastZxid, int nodeCount, int watchCount,
       int watchedPaths, int sessionCount, TreeSnapshot snapshot, int watcherCount) {
-    public Info(long lastZxid, long digest, int nodeCount, int watchCount, int watchedPaths,
-        int sessionCount, TreeSnapshot snapshot) {
-      this(lastZxid, digest, nodeCount, watchCount, watchedPaths, sessionCount, snapshot, -1);
+    /**
+     * The tree's digest, computed by the caller from the frozen snapshot: it visits every node,
+     * which the tree actor must not do while applies wait.
+     */
+    public long digest() {
+      return TreeDigest.of(snapshot.nodes(), snapshot.sessions());
     }
   }
 
@@ -120,7 +123,7 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
           return this;
         })
         .onMessage(GetInfo.class, g -> {
-          g.replyTo().tell(new Info(tree.lastZxid(), tree.digest(), tree.nodeCount(),
+          g.replyTo().tell(new Info(tree.lastZxid(), tree.nodeCount(),
               watches.watchCount(), watches.pathCount(), tree.sessions().size(),
               tree.snapshot(), watches.watcherCount()));
           return this;
