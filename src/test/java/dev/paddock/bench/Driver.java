@@ -16,13 +16,22 @@ interface Driver extends AutoCloseable {
   }
 
   /** Opens one session to the servers, tried in the order given. */
-  interface Factory {
+  interface Connector {
     Driver connect(List<String> servers) throws Exception;
+  }
 
-    /** Which address of a server the driver wants: its client port or its peer port. */
-    String address(Cluster cluster, int member);
+  /**
+   * A kind of client: how it connects, whether it talks to a server's peer port (typed clients)
+   * or its client port (the ZooKeeper wire protocol), and its description for the tables.
+   */
+  record Factory(Connector connector, boolean peerPort, String describe) {
+    Driver connect(List<String> servers) throws Exception {
+      return connector.connect(servers);
+    }
 
-    String describe();
+    String address(Cluster cluster, int member) {
+      return peerPort ? cluster.peerAddress(member) : cluster.clientAddress(member);
+    }
   }
 
   void create(String path, byte[] data, Done done);

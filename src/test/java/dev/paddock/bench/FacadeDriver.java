@@ -26,28 +26,13 @@ final class FacadeDriver implements Driver {
     this.zk = zk;
   }
 
-  static final Factory FACTORY = new Factory() {
-    @Override
-    public Driver connect(List<String> servers) throws Exception {
-      PaddockFacade f = PaddockFacade.connect(
+  static final Factory FACTORY = new Factory(servers -> new FacadeDriver(PaddockFacade.connect(
           ClientSettings.of(servers, TypedDriver.SESSION_TIMEOUT),
           PekkoConfig.forClient("127.0.0.1"), e -> { }, s -> { })
-          .toCompletableFuture()
-          .get(TypedDriver.SESSION_TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
-      return new FacadeDriver(f);
-    }
-
-    @Override
-    public String address(Cluster cluster, int member) {
-      return cluster.peerAddress(member);
-    }
-
-    @Override
-    public String describe() {
-      return "typed client through PaddockFacade (CompletionStage API), over Pekko remoting to "
-          + "the peer port";
-    }
-  };
+      .toCompletableFuture()
+      .get(TypedDriver.SESSION_TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS)), true,
+      "typed client through PaddockFacade (CompletionStage API), over Pekko remoting to the "
+          + "peer port");
 
   private static void finish(CompletionStage<?> stage, Done done) {
     stage.whenComplete((v, err) -> done.done(err == null ? null : name(err)));

@@ -45,23 +45,8 @@ final class TypedDriver implements Driver {
     this.client = client;
   }
 
-  static final Factory FACTORY = new Factory() {
-    @Override
-    public Driver connect(List<String> servers) throws Exception {
-      return TypedDriver.connect(servers);
-    }
-
-    @Override
-    public String address(Cluster cluster, int member) {
-      return cluster.peerAddress(member);
-    }
-
-    @Override
-    public String describe() {
-      return "typed client (PaddockClient actor + AskPattern, over Pekko remoting to the peer "
-          + "port)";
-    }
-  };
+  static final Factory FACTORY = new Factory(TypedDriver::connect, true,
+      "typed client (PaddockClient actor + AskPattern, over Pekko remoting to the peer port)");
 
   static TypedDriver connect(List<String> servers) throws Exception {
     Config config = PekkoConfig.forClient("127.0.0.1");

@@ -22,22 +22,8 @@ final class WireDriver implements Driver {
     this.zk = zk;
   }
 
-  static final Factory FACTORY = new Factory() {
-    @Override
-    public Driver connect(List<String> servers) throws Exception {
-      return WireDriver.connect(servers);
-    }
-
-    @Override
-    public String address(Cluster cluster, int member) {
-      return cluster.clientAddress(member);
-    }
-
-    @Override
-    public String describe() {
-      return "official ZooKeeper 3.9.5 client, async API, on the client port";
-    }
-  };
+  static final Factory FACTORY = new Factory(WireDriver::connect, false,
+      "official ZooKeeper 3.9.5 client, async API, on the client port");
 
   /** Several servers: the client picks among them (it shuffles its list) and fails over. */
   static WireDriver connect(List<String> servers) throws Exception {
