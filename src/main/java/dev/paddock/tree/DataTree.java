@@ -35,6 +35,8 @@ public final class DataTree implements NodeStore {
   private HashSet<String> ttls;
   private HashMap<Long, Integer> sessions;
   private long lastZxid;
+  /** ZooKeeper's approximateDataSize: path lengths plus data lengths, kept as nodes change. */
+  private long dataSize;
   private List<WatchEvent> events;
 
   /** A fresh tree with ZooKeeper's system nodes: /, /zookeeper, /zookeeper/quota, /zookeeper/config. */
@@ -53,6 +55,7 @@ public final class DataTree implements NodeStore {
     while (it.hasNext()) {
       Tuple2<String, DataNode> e = it.next();
       index(e._1(), e._2().ephemeralOwner());
+      dataSize += e._1().length() + e._2().dataLength();
     }
   }
 
@@ -93,11 +96,17 @@ public final class DataTree implements NodeStore {
 
   @Override
   public void put(String path, DataNode node) {
+    DataNode old = get(path);
+    dataSize += node.dataLength() - (old == null ? -path.length() : old.dataLength());
     nodes = nodes.updated(path, node);
   }
 
   @Override
   public void remove(String path) {
+    DataNode old = get(path);
+    if (old != null) {
+      dataSize -= path.length() + old.dataLength();
+    }
     nodes = nodes.removed(path);
   }
 
@@ -112,7 +121,7 @@ public final class DataTree implements NodeStore {
   }
 
   public TreeSnapshot snapshot() {
-    return new TreeSnapshot(nodes, sessions, ephemerals, containers, ttls, lastZxid);
+    return new TreeSnapshot(nodes, sessions, ephemerals, containers, ttls, lastZxid, dataSize);
   }
 
   public HashMap<Long, Integer> sessions() {

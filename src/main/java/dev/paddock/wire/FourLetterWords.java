@@ -209,7 +209,7 @@ final class FourLetterWords {
     metric(sb, "znode_count", zkNodeCount(info));
     metric(sb, "watch_count", info.watchCount());
     metric(sb, "ephemerals_count", ephemeralsCount(info));
-    metric(sb, "approximate_data_size", approximateDataSize(info));
+    metric(sb, "approximate_data_size", info.snapshot().approximateDataSize());
     metric(sb, "global_sessions", info.sessionCount());
     metric(sb, "local_sessions", 0);
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -242,17 +242,6 @@ final class FourLetterWords {
         info.snapshot().ephemerals().iterator();
     while (it.hasNext()) {
       n += it.next()._2().size();
-    }
-    return n;
-  }
-
-  /** DataTree.approximateDataSize: path lengths plus data lengths. */
-  private static long approximateDataSize(DataTreeActor.Info info) {
-    long n = 0;
-    Iterator<Tuple2<String, DataNode>> it = info.snapshot().nodes().iterator();
-    while (it.hasNext()) {
-      Tuple2<String, DataNode> e = it.next();
-      n += e._1().length() + e._2().dataLength();
     }
     return n;
   }

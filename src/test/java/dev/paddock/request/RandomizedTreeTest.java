@@ -264,6 +264,14 @@ class RandomizedTreeTest {
         }
       }
       assertEquals(nodes.size() - 1, childTotal, "every node but the root is someone's child");
+      long dataSize = 0;
+      for (Map.Entry<String, DataNode> en : nodes.entrySet()) {
+        dataSize += en.getKey().length() + en.getValue().dataLength();
+      }
+      assertEquals(dataSize, tree.snapshot().approximateDataSize(),
+          "the kept data size is that of the nodes");
+      assertEquals(dataSize, DataTree.fromSnapshot(tree.snapshot()).snapshot()
+          .approximateDataSize(), "a tree rebuilt from a snapshot counts the same size");
       assertEquals(nodes.size() - 1, tree.allChildrenNumber("/"));
       for (Client c : clients) {
         assertEquals(ephemeralsByOwner.getOrDefault(c.session(), Set.of()),
