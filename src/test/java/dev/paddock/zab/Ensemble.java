@@ -87,10 +87,8 @@ public final class Ensemble implements AutoCloseable {
         // A kill is a crash: no graceful cluster leave, which in a larger ensemble can wait
         // for convergence that the servers killed before never give.
         "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"));
-    // Many servers share a test JVM and a loaded machine: a more patient failure detector than
-    // a production server's keeps stalls of the whole JVM from looking like dead leaders.
-    base.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "500ms");
-    base.put("pekko.cluster.failure-detector.min-std-deviation", "100ms");
+    // Many servers share a test JVM and a loaded machine: more patience than a production
+    // server's keeps stalls of the whole JVM from looking like dead leaders.
     base.put("paddock.leader-timeout", "1s");
     base.putAll(overrides);
     Config loaded = ConfigFactory.parseMap(base)
