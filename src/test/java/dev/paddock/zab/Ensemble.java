@@ -176,6 +176,13 @@ public final class Ensemble implements AutoCloseable {
     return probe.receiveMessage(Duration.ofSeconds(10));
   }
 
+  /** The ZooKeeper client port server {@code id} listens on (ephemeral in tests). */
+  public int clientPort(int id) {
+    TestProbe<java.net.InetSocketAddress> probe = kits.get(id).createTestProbe();
+    peers.get(id).tell(new QuorumPeer.GetClientPort(probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(10)).getPort();
+  }
+
   /** Waits until every running server serves, with one leader; returns its id. */
   public int awaitServing() {
     return awaitServing(WAIT);
