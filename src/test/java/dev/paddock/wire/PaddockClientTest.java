@@ -27,11 +27,6 @@ class PaddockClientTest {
     String connectString() {
       return server.connectString();
     }
-
-    @Override
-    boolean isPaddock() {
-      return true;
-    }
   }
 
   @Nested
@@ -40,11 +35,6 @@ class PaddockClientTest {
     String connectString() {
       return server.connectString();
     }
-
-    @Override
-    boolean isPaddock() {
-      return true;
-    }
   }
 
   @Nested
@@ -52,11 +42,6 @@ class PaddockClientTest {
     @Override
     String connectString() {
       return server.connectString();
-    }
-
-    @Override
-    boolean isPaddock() {
-      return true;
     }
   }
 
@@ -71,11 +56,6 @@ class PaddockClientTest {
     int port() {
       return server.port;
     }
-
-    @Override
-    boolean isPaddock() {
-      return true;
-    }
   }
 
   @Nested
@@ -88,11 +68,6 @@ class PaddockClientTest {
     @Override
     int port() {
       return server.port;
-    }
-
-    @Override
-    boolean isPaddock() {
-      return true;
     }
   }
 }

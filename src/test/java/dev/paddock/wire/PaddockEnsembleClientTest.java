@@ -83,11 +83,6 @@ class PaddockEnsembleClientTest {
     String connectString() {
       return PaddockEnsembleClientTest.connectString();
     }
-
-    @Override
-    boolean isPaddock() {
-      return true;
-    }
   }
 
   @Nested
@@ -96,11 +91,6 @@ class PaddockEnsembleClientTest {
     String connectString() {
       return PaddockEnsembleClientTest.connectString();
     }
-
-    @Override
-    boolean isPaddock() {
-      return true;
-    }
   }
 
   @Nested
@@ -108,11 +98,6 @@ class PaddockEnsembleClientTest {
     @Override
     String connectString() {
       return PaddockEnsembleClientTest.connectString();
-    }
-
-    @Override
-    boolean isPaddock() {
-      return true;
     }
   }
 
