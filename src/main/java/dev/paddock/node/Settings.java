@@ -92,9 +92,9 @@ public record Settings(
       if (spec.id() == myId) {
         return new Settings(myId, dataDir, dataLogDir, spec.host(), spec.peerPort(),
             spec.clientPort(), clientPortAddress, maxClientCnxns, fourLetterWords, tickTime,
-            minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, leaderBeat, leaderTimeout,
-            maxBuffer, snapCount,
-            snapRetainCount, diffWindow, sessionSecret, superDigest, containerCheckInterval, servers);
+            minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, leaderBeat,
+            leaderTimeout, maxBuffer, snapCount, snapRetainCount, diffWindow, sessionSecret,
+            superDigest, containerCheckInterval, servers);
       }
     }
     return this;

@@ -344,9 +344,9 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
   }
 
   /**
-   * Also the follower's own short clock. A serving leader beats every leader-beat (proposals and commits count too), so silence
-   * beyond leader-timeout means it died or the link did: look for a new leader well before
-   * sync-limit, as a ZooKeeper follower does when its leader socket ends.
+   * The follower's short clock. A serving leader beats every leader-beat (proposals and commits
+   * count too), so silence beyond leader-timeout means it died or the link did: look for a new
+   * leader well before sync-limit, as a ZooKeeper follower does when its leader socket ends.
    */
   private Behavior<Command> onBeat() {
     if (phase == Phase.DISCOVERY && acceptedEpoch == env.logState().acceptedEpoch()) {
