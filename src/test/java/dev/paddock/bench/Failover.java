@@ -79,6 +79,9 @@ final class Failover {
       out.add(round);
       c.restart(leader);
       c.awaitServing(Duration.ofSeconds(180));
+      // Not a wait for a condition: a quiet spell, so the next round does not start while the
+      // restarted server is still catching up its log and JIT (that would be measured as
+      // fail-over time).
       Thread.sleep(3000);
     }
     return out;

@@ -122,6 +122,7 @@ final class Load {
       if (settings.ops().contains(op)) {
         out.add(r);
       }
+      // A quiet spell between phases, so one op's tail (fsyncs, GC) is not charged to the next.
       Thread.sleep(1000);
     }
     retry.shutdownNow();

@@ -1,7 +1,5 @@
 package dev.paddock.client;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.typesafe.config.Config;
 import dev.paddock.node.NodeGuardian;
 import dev.paddock.node.PekkoConfig;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
@@ -50,13 +47,7 @@ final class TestServer {
   }
 
   private void awaitServing() {
-    ActorTestKit kit = ActorTestKit.create(system);
-    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
-    probe.awaitAssert(Duration.ofSeconds(30), () -> {
-      system.tell(new QuorumPeer.GetStatus(probe.ref()));
-      assertTrue(probe.receiveMessage().serving());
-      return null;
-    });
+    TestNodes.awaitServing(ActorTestKit.create(system), system, Duration.ofSeconds(30));
   }
 
   String address() {

@@ -3,7 +3,6 @@ package dev.paddock.node;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.paddock.api.Acl;
@@ -29,17 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StandaloneNodeTest {
   @TempDir Path dir;
-
-  private static QuorumPeer.Status awaitServing(ActorTestKit kit,
-      ActorRef<QuorumPeer.Command> server) {
-    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
-    return probe.awaitAssert(Duration.ofSeconds(20), () -> {
-      server.tell(new QuorumPeer.GetStatus(probe.ref()));
-      QuorumPeer.Status s = probe.receiveMessage();
-      assertTrue(s.serving());
-      return s;
-    });
-  }
 
   private static ActorRef<SessionActor.Command> connect(QuorumPeer.Status status,
       TestProbe<SessionOutput> door) {
@@ -67,7 +55,7 @@ class StandaloneNodeTest {
     ActorTestKit kit = ActorTestKit.create(system);
     try {
       ActorRef<QuorumPeer.Command> server = system;
-      QuorumPeer.Status status = awaitServing(kit, server);
+      QuorumPeer.Status status = TestNodes.awaitServing(kit, server, Duration.ofSeconds(20));
       TestProbe<SessionOutput> door = kit.createTestProbe();
       ActorRef<SessionActor.Command> s = connect(status, door);
 
@@ -108,7 +96,7 @@ class StandaloneNodeTest {
     ActorTestKit again = ActorTestKit.create(system2);
     try {
       ActorRef<QuorumPeer.Command> server = system2;
-      QuorumPeer.Status status = awaitServing(again, server);
+      QuorumPeer.Status status = TestNodes.awaitServing(again, server, Duration.ofSeconds(20));
       TestProbe<SessionOutput> door = again.createTestProbe();
       ActorRef<SessionActor.Command> s = connect(status, door);
       Result.Data data = assertInstanceOf(Result.Data.class,

@@ -32,17 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneRecoveryTest {
   @TempDir Path dir;
 
-  private static QuorumPeer.Status awaitServing(ActorTestKit kit,
-      ActorSystem<QuorumPeer.Command> system) {
-    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
-    return probe.awaitAssert(Duration.ofSeconds(30), () -> {
-      system.tell(new QuorumPeer.GetStatus(probe.ref()));
-      QuorumPeer.Status s = probe.receiveMessage();
-      assertTrue(s.serving());
-      return s;
-    });
-  }
-
   @Test
   void stoppedMidBatchKeepsEveryAcknowledgedTxnAndNoHalfMulti() {
     Config config = TestNodes.standaloneConfig(dir, Map.of("paddock.snap-count", 300));
@@ -52,7 +41,7 @@ class StandaloneRecoveryTest {
     Set<Integer> ackedMultis = new HashSet<>();
     int submitted = 2000;
     try {
-      QuorumPeer.Status status = awaitServing(kit, system);
+      QuorumPeer.Status status = TestNodes.awaitServing(kit, system, Duration.ofSeconds(30));
       TestProbe<SessionOutput> door = kit.createTestProbe();
       status.sessions().tell(new SessionTrackerActor.Connect(30_000, 0, null, 0, List.of(),
           door.ref()));
@@ -84,7 +73,7 @@ class StandaloneRecoveryTest {
         ActorSystem.create(QuorumPeer.create(Settings.from(config)), "paddock", config);
     ActorTestKit kit2 = ActorTestKit.create(again);
     try {
-      QuorumPeer.Status status = awaitServing(kit2, again);
+      QuorumPeer.Status status = TestNodes.awaitServing(kit2, again, Duration.ofSeconds(30));
       TestProbe<DataTreeActor.Info> info = kit2.createTestProbe();
       status.tree().tell(new DataTreeActor.GetInfo(info.ref()));
       TreeSnapshot t = info.receiveMessage(Duration.ofSeconds(10)).snapshot();

@@ -1,9 +1,15 @@
 package dev.paddock.node;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** Configuration for nodes started inside a test JVM: temp dirs, ephemeral ports, fast ticks. */
 public final class TestNodes {
@@ -20,5 +26,23 @@ public final class TestNodes {
     Config loaded = ConfigFactory.parseMap(base).withFallback(ConfigFactory.load()).resolve();
     Settings settings = Settings.from(loaded);
     return PekkoConfig.forNode(settings, loaded);
+  }
+
+  /** Waits until a server serves clients; returns its status. */
+  public static QuorumPeer.Status awaitServing(ActorTestKit kit,
+      ActorRef<QuorumPeer.Command> server, Duration max) {
+    return awaitServing(kit, server, true, max);
+  }
+
+  /** Waits until a server serves clients ({@code serving}) or has stopped serving them. */
+  public static QuorumPeer.Status awaitServing(ActorTestKit kit,
+      ActorRef<QuorumPeer.Command> server, boolean serving, Duration max) {
+    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
+    return probe.awaitAssert(max, Duration.ofMillis(50), () -> {
+      server.tell(new QuorumPeer.GetStatus(probe.ref()));
+      QuorumPeer.Status s = probe.receiveMessage();
+      assertEquals(serving, s.serving(), "serving");
+      return s;
+    });
   }
 }

@@ -1,7 +1,5 @@
 package dev.paddock.wire;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.typesafe.config.Config;
 import dev.paddock.node.Settings;
 import dev.paddock.node.QuorumPeer;
@@ -50,13 +48,7 @@ final class PaddockServer implements AutoCloseable {
         ActorSystem.create(QuorumPeer.create(Settings.from(config)), "paddock", config);
     ActorTestKit kit = ActorTestKit.create(system);
     ActorRef<QuorumPeer.Command> server = system;
-    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
-    QuorumPeer.Status status = probe.awaitAssert(Duration.ofSeconds(30), () -> {
-      server.tell(new QuorumPeer.GetStatus(probe.ref()));
-      QuorumPeer.Status s = probe.receiveMessage();
-      assertTrue(s.serving());
-      return s;
-    });
+    QuorumPeer.Status status = TestNodes.awaitServing(kit, server, Duration.ofSeconds(30));
     TestProbe<InetSocketAddress> port = kit.createTestProbe();
     server.tell(new QuorumPeer.GetClientPort(port.ref()));
     InetSocketAddress bound = port.receiveMessage(Duration.ofSeconds(10));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.paddock.api.Acl;
@@ -185,18 +184,18 @@ class ZabStorageFaultTest {
     ActorTestKit kit = ActorTestKit.create(system);
     Path journal = dir.resolve("log");
     try {
-      QuorumPeer.Status status = awaitStandalone(kit, system, true);
+      QuorumPeer.Status status = TestNodes.awaitServing(kit, system, true, Ensemble.WAIT);
       TestSession s = TestSession.open(kit, status, 30_000);
       assertInstanceOf(Result.Created.class, s.call(create("/a")));
 
       failWrites(journal, true);
       s.submit(create("/lost"));
       assertEquals(SessionOutput.Reason.UNAVAILABLE, s.awaitClosed(CLOSE_WAIT).reason());
-      awaitStandalone(kit, system, false);
+      TestNodes.awaitServing(kit, system, false, Ensemble.WAIT);
       assertRefused(kit, status);
 
       JournalFaults.failWrites(journal, false);
-      status = awaitStandalone(kit, system, true);
+      status = TestNodes.awaitServing(kit, system, true, Ensemble.WAIT);
       TestSession again = TestSession.open(kit, status, 30_000);
       assertInstanceOf(Result.Created.class, again.call(create("/b")));
       assertInstanceOf(Result.Data.class, again.call(new Op.GetData("/a", false)));
@@ -207,16 +206,5 @@ class ZabStorageFaultTest {
     } finally {
       kit.shutdownTestKit();
     }
-  }
-
-  private static QuorumPeer.Status awaitStandalone(ActorTestKit kit,
-      ActorSystem<QuorumPeer.Command> server, boolean serving) {
-    TestProbe<QuorumPeer.Status> probe = kit.createTestProbe();
-    return probe.awaitAssert(Ensemble.WAIT, Duration.ofMillis(50), () -> {
-      server.tell(new QuorumPeer.GetStatus(probe.ref()));
-      QuorumPeer.Status st = probe.receiveMessage();
-      assertTrue(st.serving() == serving, "standalone serving=" + st.serving());
-      return st;
-    });
   }
 }
