@@ -168,14 +168,7 @@ public final class DataTree implements NodeStore {
     return count;
   }
 
-  /** Sets /zookeeper/config's data from local configuration; it is not replicated state. */
-  public void setConfigData(byte[] data) {
-    DataNode n = get(CONFIG);
-    put(CONFIG, new DataNode(data, n.acl(), n.czxid(), n.mzxid(), n.ctime(), n.mtime(),
-        n.version(), n.createCount(), n.aversion(), n.ephemeralOwner(), n.pzxid(), n.children()));
-  }
-
-  /** An order-independent digest of every node except /zookeeper/config, plus the session set. */
+  /** An order-independent digest of every node, plus the session set. */
   public long digest() {
     return TreeDigest.of(nodes, sessions);
   }

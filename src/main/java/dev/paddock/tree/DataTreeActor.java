@@ -63,8 +63,6 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
     }
   }
 
-  public record SetConfigData(byte[] data) implements Command {}
-
   /** Where snapshots go; may be absent (tests). */
   public interface SnapshotSink {
     void save(TreeSnapshot snapshot);
@@ -126,11 +124,6 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
           g.replyTo().tell(new Info(tree.lastZxid(), tree.nodeCount(),
               watches.watchCount(), watches.pathCount(), tree.sessions().size(),
               tree.snapshot(), watches.watcherCount()));
-          return this;
-        })
-        .onMessage(SetConfigData.class, s -> {
-          tree.setConfigData(s.data());
-          view.publish(tree.snapshot());
           return this;
         })
         .build();

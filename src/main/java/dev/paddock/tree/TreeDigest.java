@@ -7,8 +7,7 @@ import scala.collection.immutable.HashMap;
 
 /**
  * An order-independent fingerprint of a tree: the sum of a 64-bit hash per node and per session.
- * Two replicas with equal digests hold the same nodes, data, ACLs and Stats. /zookeeper/config is
- * left out because each server fills it from its own configuration.
+ * Two replicas with equal digests hold the same nodes, data, ACLs and Stats.
  */
 final class TreeDigest {
   private TreeDigest() {}
@@ -18,9 +17,7 @@ final class TreeDigest {
     Iterator<Tuple2<String, DataNode>> it = nodes.iterator();
     while (it.hasNext()) {
       Tuple2<String, DataNode> e = it.next();
-      if (!e._1().equals(DataTree.CONFIG)) {
-        sum += nodeHash(e._1(), e._2());
-      }
+      sum += nodeHash(e._1(), e._2());
     }
     Iterator<Tuple2<Long, Integer>> s = sessions.iterator();
     while (s.hasNext()) {

@@ -1,6 +1,5 @@
 package dev.paddock.tree;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -282,14 +281,6 @@ class DataTreeTest {
       digests.add(t.digest());
     }
     assertEquals(variants.size(), digests.size(), "each variant must have its own digest");
-  }
-
-  @Test
-  void digestIgnoresTheLocallyConfiguredConfigNode() {
-    long before = tree.digest();
-    tree.setConfigData(b("server.1=host:2888:3888"));
-    assertArrayEquals(b("server.1=host:2888:3888"), tree.get("/zookeeper/config").data());
-    assertEquals(before, tree.digest());
   }
 
   @Test
