@@ -1,7 +1,7 @@
 package dev.paddock.election;
 
 import dev.paddock.peers.Peers;
-import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,10 +12,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * FastLeaderElection for one LOOKING period: broadcasts this server's vote, adopts better ones,
- * and once a quorum backs a proposal waits a short finalize period for anything better before it
- * reports the outcome. Re-sends its vote with backoff while it hears nothing, so a server that
- * comes up late still finds the others.
+ * The actor shell of one election ({@link ElectionRound} holds the logic): notifications and
+ * timers in, sends and timers out; the outcome goes to the parent and the actor stops.
  */
 public final class ElectionActor extends AbstractBehavior<ElectionActor.Command> {
 
@@ -27,107 +25,58 @@ public final class ElectionActor extends AbstractBehavior<ElectionActor.Command>
   /** The outcome, told to the parent. */
   public record Elected(Vote vote, long electionEpoch) {}
 
-  private record Resend() implements Command {}
+  private record Fired(ElectionRound.Timer timer) implements Command {}
 
-  private record Finalize(Vote candidate) implements Command {}
-
-  /** Timing of one election. */
-  public record Timing(Duration finalizeWait, Duration maxResend) {}
-
-  private final int myId;
-  private final Set<Integer> everyone;
+  private final ElectionRound round;
   private final ActorRef<Peers.Command> peers;
   private final ActorRef<Elected> parent;
-  private final ElectionState state;
   private final TimerScheduler<Command> timers;
-  private final Timing timing;
-  private Duration resend;
-  private Vote awaiting;
 
   public static Behavior<Command> create(int myId, Set<Integer> voters, Set<Integer> everyone,
       boolean observer, Vote self, long lastClock, ActorRef<Peers.Command> peers,
-      ActorRef<Elected> parent, Timing timing) {
+      ActorRef<Elected> parent, ElectionRound.Timing timing) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ElectionActor(ctx, timers,
-        myId, new ElectionState(myId, voters, observer, self, lastClock), everyone, peers,
-        parent, timing)));
+        new ElectionRound(myId, voters, everyone, observer, self, lastClock, timing), peers,
+        parent).begin()));
   }
 
-  private ElectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, int myId,
-      ElectionState state, Set<Integer> everyone, ActorRef<Peers.Command> peers,
-      ActorRef<Elected> parent, Timing timing) {
+  private ElectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      ElectionRound round, ActorRef<Peers.Command> peers, ActorRef<Elected> parent) {
     super(ctx);
-    this.myId = myId;
-    this.everyone = everyone;
+    this.round = round;
     this.peers = peers;
     this.parent = parent;
-    this.state = state;
     this.timers = timers;
-    this.timing = timing;
-    this.resend = timing.finalizeWait();
-    ctx.getLog().info("looking for a leader: round {}, own vote {}", state.clock(),
-        state.proposal());
-    broadcast();
-    timers.startSingleTimer(new Resend(), resend);
-    if (state.stillBacked(state.proposal())) {
-      // A lone voter is its own quorum; it still waits the finalize period like anyone.
-      awaiting = state.proposal();
-      timers.startSingleTimer(new Finalize(awaiting), timing.finalizeWait());
-    }
+    ctx.getLog().info("looking for a leader: round {}, own vote {}", round.clock(),
+        round.proposal());
+  }
+
+  private Behavior<Command> begin() {
+    return carryOut(round.start());
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Received.class, this::onReceived)
-        .onMessage(Resend.class, r -> {
-          broadcast();
-          resend = resend.multipliedBy(2).compareTo(timing.maxResend()) > 0
-              ? timing.maxResend() : resend.multipliedBy(2);
-          timers.startSingleTimer(new Resend(), resend);
-          return this;
-        })
-        .onMessage(Finalize.class, f -> {
-          if (f.candidate().equals(awaiting) && state.stillBacked(f.candidate())) {
-            return decide(f.candidate());
-          }
-          return this;
-        })
+        .onMessage(Received.class, r -> carryOut(round.receive(r.from(), r.notification())))
+        .onMessage(Fired.class, f -> carryOut(round.fire(f.timer())))
         .build();
   }
 
-  private Behavior<Command> onReceived(Received r) {
-    ElectionState.Step step = state.receive(r.from(), r.notification());
-    if (step.decided() != null) {
-      return decide(step.decided());
-    }
-    if (step.broadcast()) {
-      broadcast();
-    } else if (step.replyToSender()) {
-      peers.tell(new Peers.Send(r.from(), state.announcement()));
-    }
-    if (step.candidate() != null) {
-      if (!step.candidate().equals(awaiting)) {
-        awaiting = step.candidate();
-        timers.startSingleTimer(new Finalize(awaiting), timing.finalizeWait());
+  private Behavior<Command> carryOut(List<ElectionRound.Effect> effects) {
+    for (ElectionRound.Effect e : effects) {
+      if (e instanceof ElectionRound.Send s) {
+        peers.tell(new Peers.Send(s.to(), s.notification()));
+      } else if (e instanceof ElectionRound.Arm a) {
+        // The timer itself is the key: arming an equal one replaces it.
+        timers.startSingleTimer(a.timer(), new Fired(a.timer()), a.after());
+      } else if (e instanceof ElectionRound.Decided d) {
+        getContext().getLog().info("election round {} decided: leader {}", d.electionEpoch(),
+            d.vote().leaderId());
+        parent.tell(new Elected(d.vote(), d.electionEpoch()));
+        return Behaviors.stopped();
       }
-    } else if (awaiting != null && !awaiting.equals(state.proposal())) {
-      awaiting = null;
     }
     return this;
-  }
-
-  private void broadcast() {
-    for (int id : everyone) {
-      if (id != myId) {
-        peers.tell(new Peers.Send(id, state.announcement()));
-      }
-    }
-  }
-
-  private Behavior<Command> decide(Vote vote) {
-    getContext().getLog().info("election round {} decided: leader {}", state.clock(),
-        vote.leaderId());
-    parent.tell(new Elected(vote, state.clock()));
-    return Behaviors.stopped();
   }
 }

@@ -1,6 +1,7 @@
 package dev.paddock.node;
 
 import dev.paddock.election.ElectionActor;
+import dev.paddock.election.ElectionRound;
 import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
@@ -19,7 +20,9 @@ import dev.paddock.zab.CrashPoints;
 import dev.paddock.zab.FollowerActor;
 import dev.paddock.zab.LeaderActor;
 import dev.paddock.zab.Packet;
+import dev.paddock.zab.RoleConfig;
 import dev.paddock.zab.Zab;
+import dev.paddock.zab.ZabBugs;
 import dev.paddock.zab.ZabTimers;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,6 +80,10 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record FreshLogState(TxnLog.Snapshot state) implements Command {}
 
+  /** The tree has applied everything a previous role sent it: the role may start. */
+  private record TreeSettled(Vote leader, TxnLog.Snapshot fresh, int incarnation)
+      implements Command {}
+
   private record Inbound(Peers.Inbound message) implements Command {}
 
   private record ElectedMsg(ElectionActor.Elected elected) implements Command {}
@@ -116,6 +123,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private ActorRef<?> role;
   private ActorRef<ElectionActor.Command> election;
   private Vote pendingElected;
+  private boolean pendingRole;
   private volatile boolean serving;
   private ActorRef<ClientPortServer.Command> clientPort;
   private int storageIncarnation;
@@ -198,6 +206,14 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           return maybeStarted();
         })
         .onMessage(FreshLogState.class, this::onFreshLogState)
+        .onMessage(TreeSettled.class, t -> {
+          if (t.incarnation() == storageIncarnation && storageHealthy && role == null
+              && pendingRole) {
+            pendingRole = false;
+            startRole(t.leader(), t.fresh());
+          }
+          return this;
+        })
         .onMessage(Inbound.class, m -> onInbound(m.message()))
         .onMessage(ElectedMsg.class, m -> onElected(m.elected()))
         .onMessage(Serving.class, this::onServing)
@@ -273,13 +289,13 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       return this;
     }
     if (pendingElected != null) {
-      startRole(pendingElected, fresh);
+      settleTreeThenStart(pendingElected, fresh);
       pendingElected = null;
       return this;
     }
     if (settings.standalone()) {
       currentVote = new Vote(settings.myId(), fresh.lastZxid(), fresh.currentEpoch());
-      startRole(currentVote, fresh);
+      settleTreeThenStart(currentVote, fresh);
       return this;
     }
     if (election == null) {
@@ -287,7 +303,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       election = getContext().spawn(ElectionActor.create(settings.myId(), voters, everyone,
           settings.isObserver(), self, electionClock, peers,
           getContext().messageAdapter(ElectionActor.Elected.class, ElectedMsg::new),
-          new ElectionActor.Timing(Duration.ofMillis(200),
+          new ElectionRound.Timing(Duration.ofMillis(200),
               Duration.ofMillis(Math.max(400, settings.tickMs() * 2L)))),
           "election-" + (electionClock + 1));
       getContext().watch(election);
@@ -305,15 +321,31 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     return this;
   }
 
+  /**
+   * A role reads the tree through the view; the previous role's last applies may still be on
+   * their way to the tree actor, and a leader whose view lagged its own log would plan syncs
+   * against a history with a hole. One round trip through the tree's mailbox settles it.
+   */
+  private void settleTreeThenStart(Vote leader, TxnLog.Snapshot fresh) {
+    if (pendingRole) {
+      return;
+    }
+    pendingRole = true;
+    int incarnation = storageIncarnation;
+    tree.tell(new DataTreeActor.GetInfo(getContext().messageAdapter(DataTreeActor.Info.class,
+        i -> new TreeSettled(leader, fresh, incarnation))));
+  }
+
   private void startRole(Vote leader, TxnLog.Snapshot fresh) {
     boolean leading = leader.leaderId() == settings.myId();
     state = leading ? ServerState.LEADING
         : settings.isObserver() ? ServerState.OBSERVING : ServerState.FOLLOWING;
     ActorRef<Command> self = getContext().getSelf();
-    Zab zab = new Zab(settings.myId(), voters, observers,
+    RoleConfig roleConfig = new RoleConfig(settings.myId(), voters, observers,
         new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit(),
-            settings.leaderBeat(), settings.leaderTimeout()), fresh,
-        log, snapshots, tree, view, sessions, peers, settings.maxBuffer(), settings.diffWindow(),
+            settings.leaderBeat(), settings.leaderTimeout()),
+        settings.maxBuffer(), settings.diffWindow(), 1, ZabBugs.NONE);
+    Zab zab = new Zab(roleConfig, fresh, log, snapshots, tree, view, sessions, peers,
         settings.containerCheckInterval(), crashPoints,
         (roleRef, writes) -> self.tell(new Serving(writes, roleRef)));
     ActorRef<?> child = leading
@@ -432,6 +464,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     storageHealthy = false;
     // An election outcome from before the failure is stale by the time storage is back.
     pendingElected = null;
+    pendingRole = false;
     getContext().getLog().error("the transaction log or snapshot store failed; not serving "
         + "until storage works again (retrying every {} ms)", settings.tickMs() * 5L);
     if (role != null) {

@@ -40,6 +40,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   private static final byte FORWARD_WRITE = 14;
   private static final byte FORWARD_SYNC = 15;
   private static final byte LEARNER_PING = 16;
+  private static final byte REVALIDATE = 17;
   private static final byte LEADER_INFO = 20;
   private static final byte SYNC_START = 21;
   private static final byte SNAP_CHUNK = 22;
@@ -51,6 +52,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   private static final byte SYNC_DONE = 28;
   private static final byte LEADER_PING = 29;
   private static final byte GOODBYE = 30;
+  private static final byte REVALIDATED = 31;
 
   public PeerSerializer(ExtendedActorSystem system) {}
 
@@ -141,6 +143,16 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       for (long id : ping.touchedSessions()) {
         out.writeLong(id);
       }
+      out.writeLong(ping.echo());
+    } else if (p instanceof Packet.Revalidate r) {
+      head(out, REVALIDATE, p);
+      out.writeLong(r.sessionId());
+      out.writeLong(r.token());
+    } else if (p instanceof Packet.Revalidated r) {
+      head(out, REVALIDATED, p);
+      out.writeLong(r.sessionId());
+      out.writeLong(r.token());
+      out.writeBoolean(r.valid());
     } else if (p instanceof Packet.LeaderInfo i) {
       head(out, LEADER_INFO, p);
       out.writeLong(i.newEpoch());
@@ -173,8 +185,9 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       head(out, SYNC_DONE, p);
       out.writeLong(s.sessionId());
       out.writeInt(s.cxid());
-    } else if (p instanceof Packet.LeaderPing) {
+    } else if (p instanceof Packet.LeaderPing ping) {
       head(out, LEADER_PING, p);
+      out.writeLong(ping.round());
     } else if (p instanceof Packet.Goodbye g) {
       head(out, GOODBYE, p);
       TxnCodec.writeString(out, g.reason());
@@ -224,8 +237,11 @@ public final class PeerSerializer extends SerializerWithStringManifest {
         for (int i = 0; i < n; i++) {
           ids.add(in.readLong());
         }
-        yield new Packet.LearnerPing(c, ids);
+        yield new Packet.LearnerPing(c, ids, in.readLong());
       }
+      case REVALIDATE -> new Packet.Revalidate(c, in.readLong(), in.readLong());
+      case REVALIDATED -> new Packet.Revalidated(c, in.readLong(), in.readLong(),
+          in.readBoolean());
       case LEADER_INFO -> new Packet.LeaderInfo(c, in.readLong());
       case SYNC_START -> {
         int mode = in.readByte();
@@ -242,7 +258,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       case NEW_LEADER -> new Packet.NewLeader(c, in.readLong(), in.readLong());
       case UP_TO_DATE -> new Packet.UpToDate(c, in.readLong());
       case SYNC_DONE -> new Packet.SyncDone(c, in.readLong(), in.readInt());
-      case LEADER_PING -> new Packet.LeaderPing(c);
+      case LEADER_PING -> new Packet.LeaderPing(c, in.readLong());
       case GOODBYE -> new Packet.Goodbye(c, TxnCodec.readString(in));
       default -> throw new IOException("unknown peer message tag " + tag);
     };

@@ -9,4 +9,10 @@ public sealed interface WritePath {
 
   /** Answered through the commit stream after every write the leader committed before it. */
   record SubmitSync(long sessionId, int cxid) implements WritePath {}
+
+  /**
+   * A client re-attaches a session here: the leader says whether it is alive (a learner's own
+   * tree may not have caught up with its creation) and takes this server as its owner.
+   */
+  record Revalidate(long sessionId, long token) implements WritePath {}
 }

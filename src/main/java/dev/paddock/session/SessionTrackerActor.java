@@ -60,6 +60,9 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
 
   public record GetLocalSessions(ActorRef<List<Long>> replyTo) implements Command {}
 
+  /** The leader's answer to a re-attach this tracker asked it to check. */
+  public record Revalidated(long sessionId, long token, boolean valid) implements Command {}
+
   private record Tick() implements Command {}
 
   private record SessionStopped(long sessionId, ActorRef<SessionActor.Command> ref)
@@ -79,6 +82,9 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
 
   private record Held(Connect connect, long deadlineNanos) {}
 
+  /** A re-attach waiting for the leader's word on whether the session lives. */
+  private record Asking(Connect connect, int timeoutMs, long deadlineNanos) {}
+
   private final Config config;
   private final TreeView view;
   private final ActorRef<DataTreeActor.Command> tree;
@@ -87,6 +93,8 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   private final Map<Long, ActorRef<SessionActor.Command>> local = new HashMap<>();
   private final Set<Long> touched = new HashSet<>();
   private final List<Held> held = new ArrayList<>();
+  private final Map<Long, Asking> asking = new HashMap<>();
+  private long tokens;
   /** Expired here, closeSession proposed but not yet committed: no longer re-attachable. */
   private final Set<Long> closing = new HashSet<>();
   private ActorRef<WritePath> writes;
@@ -141,6 +149,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
           g.replyTo().tell(new ArrayList<>(local.keySet()));
           return this;
         })
+        .onMessage(Revalidated.class, this::onRevalidated)
         .onMessage(Tick.class, t -> onTick())
         .onMessage(SessionStopped.class, s -> {
           local.remove(s.sessionId(), s.ref());
@@ -176,16 +185,41 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
       return this;
     }
     long id = c.sessionId();
-    boolean isNew = id == 0;
-    if (isNew) {
-      id = ids.nextId();
-    } else if (!ids.passwordMatches(id, c.password())
-        || PersistentColls.get(latest.sessions(), id) == null
-        || closing.contains(id)) {
-      c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.EXPIRED,
-          "session 0x" + Long.toHexString(id) + " is expired or its password is wrong"));
+    if (id == 0) {
+      attach(c, ids.nextId(), timeout, true);
+    } else if (!ids.passwordMatches(id, c.password()) || closing.contains(id)) {
+      expired(c);
+    } else {
+      // Only the leader knows: this server's tree may not yet hold a session just created.
+      long token = ++tokens;
+      asking.put(token, new Asking(c, timeout,
+          System.nanoTime() + Math.max(1, c.requestedTimeoutMs() / 3L) * 1_000_000L));
+      writes.tell(new WritePath.Revalidate(id, token));
+    }
+    return this;
+  }
+
+  private static void expired(Connect c) {
+    c.frontDoor().tell(new SessionOutput.Closed(SessionOutput.Reason.EXPIRED,
+        "session 0x" + Long.toHexString(c.sessionId()) + " is expired or its password is wrong"));
+  }
+
+  private Behavior<Command> onRevalidated(Revalidated r) {
+    Asking a = asking.remove(r.token());
+    if (a == null) {
       return this;
     }
+    if (!r.valid()) {
+      expired(a.connect());
+    } else if (writes == null) {
+      turnAway(a.connect());
+    } else {
+      attach(a.connect(), r.sessionId(), a.timeoutMs(), false);
+    }
+    return this;
+  }
+
+  private void attach(Connect c, long id, int timeout, boolean isNew) {
     ActorRef<SessionActor.Command> previous = local.remove(id);
     if (previous != null) {
       previous.tell(new SessionActor.Supersede(SessionOutput.Reason.MOVED,
@@ -202,7 +236,6 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     if (!isNew && leading) {
       table.track(id, timeout, now());
     }
-    return this;
   }
 
   private static void turnAway(Connect c) {
@@ -255,6 +288,16 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   }
 
   private Behavior<Command> onTick() {
+    if (!asking.isEmpty()) {
+      long now = System.nanoTime();
+      asking.values().removeIf(a -> {
+        if (now - a.deadlineNanos() >= 0) {
+          turnAway(a.connect());
+          return true;
+        }
+        return false;
+      });
+    }
     if (!held.isEmpty()) {
       long now = System.nanoTime();
       held.removeIf(h -> {

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The leader's recent history: the txns after {@code base} (a zxid every replica that is not
- * behind it shares), committed or still proposed, kept so that a learner close behind can be sent
- * the difference. Bounded: when it grows past its limits the oldest txns are dropped and the base
- * moves up; a learner behind the base gets a snapshot instead.
+ * The leader's recent history: the txns after {@code base} (a committed zxid, so every replica
+ * that is not behind it shares it), committed or still proposed, kept so that a learner close
+ * behind can be sent the difference. Bounded: past its limits the oldest txns are dropped and the
+ * base moves up, but only txns the leader's tree already holds, so that a SNAP (that tree, then
+ * the txns after it) never leaves a hole; a learner behind the base gets such a snapshot.
  */
 public final class History {
   private final int maxEntries;
@@ -27,7 +28,12 @@ public final class History {
   public void append(TxnEntry e) {
     entries.add(e);
     bytes += Sizes.of(e);
-    while (size() > maxEntries || bytes > maxBytes && size() > 1) {
+  }
+
+  /** Drops the oldest txns while over the limits, but none above {@code applied}. */
+  public void trim(long applied) {
+    while (size() > 0 && (size() > maxEntries || bytes > maxBytes)
+        && entries.get(head).zxid() <= applied) {
       TxnEntry dropped = entries.get(head);
       entries.set(head, null);
       head++;

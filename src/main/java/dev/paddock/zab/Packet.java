@@ -33,8 +33,14 @@ public sealed interface Packet extends PeerMessage {
 
   record ForwardSync(long connection, long seq, long sessionId, int cxid) implements Packet {}
 
-  /** Liveness, with the sessions this learner heard from since its last ping. */
-  record LearnerPing(long connection, List<Long> touchedSessions) implements Packet {}
+  /**
+   * Liveness, with the sessions this learner heard from since its last ping, and the newest
+   * {@link LeaderPing} round it received (the leader's proof that this learner still follows).
+   */
+  record LearnerPing(long connection, List<Long> touchedSessions, long echo) implements Packet {}
+
+  /** A client re-attaches a session here: is it alive? The leader makes this server its owner. */
+  record Revalidate(long connection, long sessionId, long token) implements Packet {}
 
   // ---- leader to learner ----
 
@@ -64,7 +70,11 @@ public sealed interface Packet extends PeerMessage {
   /** Answers a forwarded sync, after every commit that preceded it. */
   record SyncDone(long connection, long sessionId, int cxid) implements Packet {}
 
-  record LeaderPing(long connection) implements Packet {}
+  /** A heartbeat; the learner echoes {@code round} at once. */
+  record LeaderPing(long connection, long round) implements Packet {}
+
+  record Revalidated(long connection, long sessionId, long token, boolean valid)
+      implements Packet {}
 
   /** The leader refuses or drops this learner's connection; it should look for a leader again. */
   record Goodbye(long connection, String reason) implements Packet {}

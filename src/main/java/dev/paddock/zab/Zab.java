@@ -8,21 +8,17 @@ import dev.paddock.storage.TxnLog;
 import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeView;
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a role actor (leader or learner) works with: the server's identity and ensemble, its
- * log state when the role began, and the long-lived actors it drives.
+ * What a role actor (leader or learner) works with: the pure role's configuration, its log
+ * state when the role began, and the long-lived actors it drives.
  *
  * @param onServing called by the role (itself, then its write path) once it serves clients
  */
 public record Zab(
-    int myId,
-    Set<Integer> voters,
-    Set<Integer> observers,
-    ZabTimers timers,
+    RoleConfig role,
     TxnLog.Snapshot logState,
     ActorRef<TxnLog.Command> log,
     ActorRef<TreeSnapshotter.Command> snapshots,
@@ -30,8 +26,14 @@ public record Zab(
     TreeView view,
     ActorRef<SessionTrackerActor.Command> tracker,
     ActorRef<Peers.Command> peers,
-    int maxDataBytes,
-    int diffWindow,
     Duration containerCheckInterval,
     CrashPoints crashPoints,
-    BiConsumer<ActorRef<?>, ActorRef<WritePath>> onServing) {}
+    BiConsumer<ActorRef<?>, ActorRef<WritePath>> onServing) {
+  public int myId() {
+    return role.myId();
+  }
+
+  public ZabTimers timers() {
+    return role.timers();
+  }
+}

@@ -37,8 +37,8 @@ class ElectionActorTest {
   private static final ActorTestKit kit = ActorTestKit.create("ElectionActorTest",
       ConfigFactory.parseString("pekko.actor.provider = local\n"
           + "pekko.actor.testkit.typed.single-expect-default = 10s"));
-  private static final ElectionActor.Timing TIMING =
-      new ElectionActor.Timing(Duration.ofMillis(200), Duration.ofMillis(400));
+  private static final ElectionRound.Timing TIMING =
+      new ElectionRound.Timing(Duration.ofMillis(200), Duration.ofMillis(400));
   private static final Duration DECISION = Duration.ofSeconds(10);
 
   /** One server's decision. */

@@ -49,7 +49,7 @@ class PeersTest {
   }
 
   private static PeerMessage msg(long n) {
-    return new Packet.LeaderPing(n);
+    return new Packet.LeaderPing(n, 0);
   }
 
   private ActorRef<Peers.Command> gateway(int id, ActorRef<Peers.Inbound> to) {

@@ -73,8 +73,22 @@ class SessionTrackerActorTest {
         List.of(new Id("ip", "127.0.0.1")), frontDoor.ref()));
   }
 
+  /** The role (here a probe) answers the tracker's question whether the session lives. */
+  private void answerRevalidate(ActorRef<SessionTrackerActor.Command> t, TestProbe<WritePath> path,
+      long sessionId, boolean valid) {
+    WritePath.Revalidate r = path.expectMessageClass(WritePath.Revalidate.class);
+    assertEquals(sessionId, r.sessionId());
+    t.tell(new SessionTrackerActor.Revalidated(r.sessionId(), r.token(), valid));
+  }
+
   private SessionOutput.Connected reattach(TestProbe<SessionOutput> frontDoor) {
+    return reattach(frontDoor, writes);
+  }
+
+  private SessionOutput.Connected reattach(TestProbe<SessionOutput> frontDoor,
+      TestProbe<WritePath> path) {
     connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING), TREE_ZXID, frontDoor);
+    answerRevalidate(tracker, path, EXISTING, true);
     SessionOutput.Connected c = frontDoor.expectMessageClass(SessionOutput.Connected.class);
     assertEquals(EXISTING, c.sessionId());
     assertEquals(new DataTreeActor.Attach(EXISTING, c.session()), nextAttach());
@@ -132,6 +146,7 @@ class SessionTrackerActorTest {
         TREE_ZXID, List.of(), door.ref()));
     door.expectNoMessage(Duration.ofMillis(200));
     holding.tell(new SessionTrackerActor.RoleChanged(writes.ref(), false));
+    answerRevalidate(holding, writes, EXISTING, true);
     assertEquals(EXISTING, door.expectMessageClass(SessionOutput.Connected.class).sessionId());
 
     // The wait is bounded by a third of the client's timeout: 1.5 s here.
@@ -213,7 +228,26 @@ class SessionTrackerActorTest {
     serve(false);
     long unknown = EXISTING + 1;
     connect(30_000, unknown, PASSWORDS.passwordFor(unknown), 0, door);
+    answerRevalidate(tracker, writes, unknown, false);
     expectClosed(SessionOutput.Reason.EXPIRED);
+  }
+
+  @Test
+  void aLaggingFollowerAsksTheLeaderInsteadOfItsOwnTree() {
+    serve(false);
+    long fresh = EXISTING + 2;
+    connect(30_000, fresh, PASSWORDS.passwordFor(fresh), 0, door);
+    // Not in this server's tree yet, but the leader knows it alive.
+    answerRevalidate(tracker, writes, fresh, true);
+    assertEquals(fresh, door.expectMessageClass(SessionOutput.Connected.class).sessionId());
+  }
+
+  @Test
+  void aReattachWithoutAnAnswerIsTurnedAway() {
+    serve(false);
+    connect(3_000, EXISTING, PASSWORDS.passwordFor(EXISTING), 0, door);
+    writes.expectMessageClass(WritePath.Revalidate.class);
+    expectClosed(SessionOutput.Reason.UNAVAILABLE);
   }
 
   @Test
@@ -321,7 +355,7 @@ class SessionTrackerActorTest {
     tracker.tell(new SessionTrackerActor.RoleChanged(newLeader.ref(), false));
     expectClosed(SessionOutput.Reason.UNAVAILABLE);
     door.expectTerminated(c.session());
-    SessionOutput.Connected again = reattach(door);
+    SessionOutput.Connected again = reattach(door, newLeader);
     assertInstanceOf(ActorRef.class, again.session());
   }
 }

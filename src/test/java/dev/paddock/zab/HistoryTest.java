@@ -80,6 +80,8 @@ class HistoryTest {
     for (int i = 1; i <= 5; i++) {
       h.append(entry(Zxid.of(1, i)));
     }
+    assertEquals(5, h.size(), "nothing is dropped until the tree holds it");
+    h.trim(Zxid.of(1, 5));
     assertEquals(3, h.size());
     assertEquals(Zxid.of(1, 2), h.base());
     assertTrue(h.contains(Zxid.of(1, 2)), "the base is part of every synced history");
@@ -96,18 +98,21 @@ class HistoryTest {
     for (int i = 1; i <= 4; i++) {
       h.append(entry(Zxid.of(1, i)));
     }
+    h.trim(Zxid.of(1, 4));
     assertEquals(2, h.size());
     assertEquals(Zxid.of(1, 2), h.base());
     assertEquals(List.of(Zxid.of(1, 3), Zxid.of(1, 4)), zxids(h.after(0)));
   }
 
   @Test
-  void anOversizedEntryIsStillKept() {
+  void anOversizedEntryAboveTheTreeIsStillKept() {
     History h = new History(0, 1000, 10);
     h.append(entry(Zxid.of(1, 1)));
+    h.trim(0);
     assertEquals(1, h.size());
     assertEquals(0, h.base());
     h.append(entry(Zxid.of(1, 2)));
+    h.trim(Zxid.of(1, 1));
     assertEquals(1, h.size());
     assertEquals(Zxid.of(1, 1), h.base());
     assertEquals(Zxid.of(1, 2), h.last());
@@ -118,6 +123,7 @@ class HistoryTest {
     History h = new History(0, 10, Long.MAX_VALUE);
     for (int i = 1; i <= 20_000; i++) {
       h.append(entry(Zxid.of(1, i)));
+      h.trim(Zxid.of(1, i));
     }
     assertEquals(10, h.size());
     assertEquals(Zxid.of(1, 19_990), h.base());
@@ -128,5 +134,17 @@ class HistoryTest {
     assertEquals(List.of(Zxid.of(1, 19_999), Zxid.of(1, 20_000)),
         zxids(h.after(Zxid.of(1, 19_998))));
     assertEquals(10, h.after(5).size());
+  }
+
+  @Test
+  void neverDropsWhatTheTreeDoesNotHold() {
+    History h = new History(Zxid.of(1, 0), 10, Long.MAX_VALUE);
+    for (int i = 1; i <= 50; i++) {
+      h.append(entry(Zxid.of(1, i)));
+    }
+    h.trim(Zxid.of(1, 5));
+    assertEquals(Zxid.of(1, 5), h.base(), "the base stops at the tree");
+    assertEquals(45, h.size());
+    assertEquals(Zxid.of(1, 6), h.after(Zxid.of(1, 5)).get(0).zxid());
   }
 }

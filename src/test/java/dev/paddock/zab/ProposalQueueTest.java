@@ -85,8 +85,8 @@ class ProposalQueueTest {
 
   /** Proposes 1..WINDOW one message at a time; each goes out alone and fills a window slot. */
   private void fillWindow(ActorRef<ProposalQueue.Command> q) {
-    for (int i = 1; i <= ProposalQueue.WINDOW; i++) {
-      q.tell(new ProposalQueue.Propose(entry(i)));
+    for (int i = 1; i <= LearnerQueue.WINDOW; i++) {
+      q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(i))));
       assertEquals(List.of(z(i)), proposals());
     }
   }
@@ -94,37 +94,37 @@ class ProposalQueueTest {
   @Test
   void packetsGoOutInTheOrderQueued() {
     ActorRef<ProposalQueue.Command> q = queue(false);
-    q.tell(new ProposalQueue.Enqueue(new Packet.SyncStart(CONN, Packet.SyncMode.DIFF, z(0))));
-    q.tell(new ProposalQueue.Propose(entry(1)));
-    q.tell(new ProposalQueue.CommitUpTo(z(1)));
-    q.tell(new ProposalQueue.Enqueue(new Packet.LeaderPing(CONN)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.SyncStart(CONN, Packet.SyncMode.DIFF, z(0)))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.LeaderPing(CONN, 0))));
     assertEquals(new Packet.SyncStart(CONN, Packet.SyncMode.DIFF, z(0)), sent());
     assertEquals(List.of(z(1)), proposals());
     assertEquals(new Packet.Commit(CONN, z(1)), sent());
-    assertEquals(new Packet.LeaderPing(CONN), sent());
+    assertEquals(new Packet.LeaderPing(CONN, 0), sent());
   }
 
   @Test
   void theWindowHoldsBackProposalsWhichThenTravelTogether() {
     ActorRef<ProposalQueue.Command> q = queue(false);
     fillWindow(q);
-    int w = ProposalQueue.WINDOW;
-    q.tell(new ProposalQueue.Propose(entry(w + 1)));
-    q.tell(new ProposalQueue.Propose(entry(w + 2)));
-    q.tell(new ProposalQueue.Propose(entry(w + 3)));
-    q.tell(new ProposalQueue.CommitUpTo(z(1)));
-    q.tell(new ProposalQueue.CommitUpTo(z(2)));
-    q.tell(new ProposalQueue.Enqueue(new Packet.LeaderPing(CONN)));
-    q.tell(new ProposalQueue.Propose(entry(w + 4)));
+    int w = LearnerQueue.WINDOW;
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 2))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 3))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(2))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.LeaderPing(CONN, 0))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 4))));
 
-    q.tell(new ProposalQueue.Acked(z(1)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(1))));
     assertEquals(List.of(z(w + 1), z(w + 2), z(w + 3)), proposals());
     assertEquals(new Packet.Commit(CONN, z(2)), sent(), "consecutive commits as the newest");
-    assertEquals(new Packet.LeaderPing(CONN), sent());
+    assertEquals(new Packet.LeaderPing(CONN, 0), sent());
     // One slot was freed and used; the next proposal waits for another ack.
     peers.expectNoMessage(Duration.ofMillis(100));
 
-    q.tell(new ProposalQueue.Acked(z(w)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(w))));
     assertEquals(List.of(z(w + 4)), proposals());
   }
 
@@ -132,13 +132,13 @@ class ProposalQueueTest {
   void commitsAreNotMergedAcrossProposals() {
     ActorRef<ProposalQueue.Command> q = queue(false);
     fillWindow(q);
-    int w = ProposalQueue.WINDOW;
-    q.tell(new ProposalQueue.Propose(entry(w + 1)));
-    q.tell(new ProposalQueue.CommitUpTo(z(w)));
-    q.tell(new ProposalQueue.Propose(entry(w + 2)));
-    q.tell(new ProposalQueue.CommitUpTo(z(w + 1)));
-    q.tell(new ProposalQueue.CommitUpTo(z(w + 2)));
-    q.tell(new ProposalQueue.Acked(z(w)));
+    int w = LearnerQueue.WINDOW;
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(w))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 2))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(w + 1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(w + 2))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(w))));
     assertEquals(List.of(z(w + 1)), proposals());
     assertEquals(new Packet.Commit(CONN, z(w)), sent());
     assertEquals(List.of(z(w + 2)), proposals());
@@ -149,10 +149,10 @@ class ProposalQueueTest {
   void anAckFreesEverySlotItCovers() {
     ActorRef<ProposalQueue.Command> q = queue(false);
     fillWindow(q);
-    int w = ProposalQueue.WINDOW;
-    q.tell(new ProposalQueue.Acked(z(w)));
+    int w = LearnerQueue.WINDOW;
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(w))));
     for (int i = 1; i <= w; i++) {
-      q.tell(new ProposalQueue.Propose(entry(w + i)));
+      q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + i))));
       assertEquals(List.of(z(w + i)), proposals());
     }
   }
@@ -161,57 +161,57 @@ class ProposalQueueTest {
   void aBatchStaysWithinItsByteLimit() {
     ActorRef<ProposalQueue.Command> q = queue(false);
     fillWindow(q);
-    int w = ProposalQueue.WINDOW;
+    int w = LearnerQueue.WINDOW;
     int size = 300_000;
     for (int i = 1; i <= 5; i++) {
-      q.tell(new ProposalQueue.Propose(big(w + i, size)));
+      q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(big(w + i, size))));
     }
-    q.tell(new ProposalQueue.Acked(z(w)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(w))));
     List<Long> first = proposals();
     List<Long> second = proposals();
     assertEquals(List.of(z(w + 1), z(w + 2), z(w + 3)), first);
     assertEquals(List.of(z(w + 4), z(w + 5)), second);
-    assertTrue(3L * Sizes.of(big(1, size)) <= ProposalQueue.BATCH_BYTES);
+    assertTrue(3L * Sizes.of(big(1, size)) <= LearnerQueue.BATCH_BYTES);
   }
 
   @Test
   void anObserverIsInformedOfCommittedTxnsOnly() {
     ActorRef<ProposalQueue.Command> q = queue(true);
-    q.tell(new ProposalQueue.Propose(entry(1)));
-    q.tell(new ProposalQueue.Propose(entry(2)));
-    q.tell(new ProposalQueue.Propose(entry(3)));
-    q.tell(new ProposalQueue.Enqueue(new Packet.LeaderPing(CONN)));
-    assertEquals(new Packet.LeaderPing(CONN), sent(), "nothing uncommitted goes out");
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(2))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(3))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.LeaderPing(CONN, 0))));
+    assertEquals(new Packet.LeaderPing(CONN, 0), sent(), "nothing uncommitted goes out");
 
-    q.tell(new ProposalQueue.CommitUpTo(z(2)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(2))));
     assertEquals(List.of(z(1), z(2)), inform());
-    q.tell(new ProposalQueue.Enqueue(new Packet.LeaderPing(CONN)));
-    assertEquals(new Packet.LeaderPing(CONN), sent(), "and no commit packet");
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.LeaderPing(CONN, 0))));
+    assertEquals(new Packet.LeaderPing(CONN, 0), sent(), "and no commit packet");
 
-    q.tell(new ProposalQueue.CommitUpTo(z(3)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(3))));
     assertEquals(List.of(z(3)), inform());
-    q.tell(new ProposalQueue.CommitUpTo(z(3)));
-    q.tell(new ProposalQueue.Enqueue(new Packet.LeaderPing(CONN)));
-    assertEquals(new Packet.LeaderPing(CONN), sent());
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(3))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.LeaderPing(CONN, 0))));
+    assertEquals(new Packet.LeaderPing(CONN, 0), sent());
   }
 
   @Test
   void anObserversInformsAlsoRespectTheWindow() {
     ActorRef<ProposalQueue.Command> q = queue(true);
-    int w = ProposalQueue.WINDOW;
+    int w = LearnerQueue.WINDOW;
     for (int i = 1; i <= w; i++) {
-      q.tell(new ProposalQueue.Propose(entry(i)));
-      q.tell(new ProposalQueue.CommitUpTo(z(i)));
+      q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(i))));
+      q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(i))));
       assertEquals(List.of(z(i)), inform());
     }
-    q.tell(new ProposalQueue.Propose(entry(w + 1)));
-    q.tell(new ProposalQueue.CommitUpTo(z(w + 1)));
-    q.tell(new ProposalQueue.Propose(entry(w + 2)));
-    q.tell(new ProposalQueue.CommitUpTo(z(w + 2)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(w + 1))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(w + 2))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(w + 2))));
     peers.expectNoMessage(Duration.ofMillis(100));
-    q.tell(new ProposalQueue.Acked(z(1)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(1))));
     assertEquals(List.of(z(w + 1)), inform());
-    q.tell(new ProposalQueue.Acked(z(2)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Acked(z(2))));
     assertEquals(List.of(z(w + 2)), inform());
   }
 
@@ -228,11 +228,11 @@ class ProposalQueueTest {
   void snapshotChunksArriveBeforeLaterPackets() throws Exception {
     ActorRef<ProposalQueue.Command> q = queue(false);
     TreeSnapshot tree = bigTree();
-    q.tell(new ProposalQueue.Enqueue(new Packet.SyncStart(CONN, Packet.SyncMode.SNAP, z(4))));
-    q.tell(new ProposalQueue.SendSnapshot(tree));
-    q.tell(new ProposalQueue.Propose(entry(5)));
-    q.tell(new ProposalQueue.CommitUpTo(z(5)));
-    q.tell(new ProposalQueue.Enqueue(new Packet.NewLeader(CONN, 2, z(5))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.SyncStart(CONN, Packet.SyncMode.SNAP, z(4)))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.SendSnapshot(tree)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Propose(entry(5))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.CommitUpTo(z(5))));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.NewLeader(CONN, 2, z(5)))));
 
     assertEquals(new Packet.SyncStart(CONN, Packet.SyncMode.SNAP, z(4)), sent());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -241,7 +241,7 @@ class ProposalQueueTest {
     do {
       chunk = assertInstanceOf(Packet.SnapChunk.class, sent());
       assertEquals(CONN, chunk.connection());
-      assertTrue(chunk.bytes().length <= ProposalQueue.CHUNK);
+      assertTrue(chunk.bytes().length <= LearnerQueue.CHUNK);
       indexes.add(chunk.index());
       bytes.writeBytes(chunk.bytes());
     } while (!chunk.last());
@@ -264,14 +264,14 @@ class ProposalQueueTest {
   void anEmptyTreeIsOneLastChunk() throws Exception {
     ActorRef<ProposalQueue.Command> q = queue(false);
     TreeSnapshot tree = new DataTree().snapshot();
-    q.tell(new ProposalQueue.SendSnapshot(tree));
-    q.tell(new ProposalQueue.Enqueue(new Packet.LeaderPing(CONN)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.SendSnapshot(tree)));
+    q.tell(new ProposalQueue.Offer(new LearnerQueue.Raw(new Packet.LeaderPing(CONN, 0))));
     Packet.SnapChunk only = assertInstanceOf(Packet.SnapChunk.class, sent());
     assertEquals(0, only.index());
     assertTrue(only.last());
     assertFalse(only.bytes().length == 0);
     assertEquals(tree.nodeCount(), TreeSnapshotCodec.read(
         new DataInputStream(new ByteArrayInputStream(only.bytes()))).nodeCount());
-    assertEquals(new Packet.LeaderPing(CONN), sent());
+    assertEquals(new Packet.LeaderPing(CONN, 0), sent());
   }
 }

@@ -83,4 +83,29 @@ class SyncPlanTest {
     assertEquals(Packet.SyncMode.SNAP, p.mode());
     assertEquals(List.of(), p.entries());
   }
+
+  /** After a restart the log above the snapshot may be longer than the diff window. */
+  @Test
+  void aSnapshotIsTheTreeAndEveryTxnAfterIt() {
+    History h = new History(Zxid.of(1, 0), 10, Long.MAX_VALUE);
+    for (int i = 1; i <= 50; i++) {
+      h.append(entry(Zxid.of(1, i)));
+    }
+    h.trim(Zxid.of(1, 0));
+    SyncPlan p = SyncPlan.plan(h, 0, Zxid.of(1, 0));
+    assertEquals(Packet.SyncMode.SNAP, p.mode());
+    assertEquals(50, p.entries().size());
+    assertEquals(Zxid.of(1, 1), p.entries().get(0).zxid());
+  }
+
+  @Test
+  void aTreeBehindTheHistoryIsRefusedRatherThanSentWithAHole() {
+    History h = new History(Zxid.of(1, 0), 2, Long.MAX_VALUE);
+    for (int i = 1; i <= 5; i++) {
+      h.append(entry(Zxid.of(1, i)));
+    }
+    h.trim(Zxid.of(1, 5));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> SyncPlan.plan(h, 0, Zxid.of(1, 1)));
+  }
 }
