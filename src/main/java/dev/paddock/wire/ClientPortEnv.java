@@ -1,8 +1,8 @@
 package dev.paddock.wire;
 
 import dev.paddock.node.Settings;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeView;
 import java.util.Set;
 import java.util.function.Supplier;

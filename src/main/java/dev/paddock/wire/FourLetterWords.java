@@ -1,7 +1,7 @@
 package dev.paddock.wire;
 
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.tree.DataNode;
-import dev.paddock.tree.DataTreeActor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

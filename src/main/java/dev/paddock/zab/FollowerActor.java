@@ -2,11 +2,11 @@ package dev.paddock.zab;
 
 import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.LogBatcher;
 import dev.paddock.storage.TreeSnapshotter;
 import dev.paddock.storage.TxnLog;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeSnapshotCodec;
 import dev.paddock.txn.TxnEntry;

@@ -2,10 +2,10 @@ package dev.paddock.zab;
 
 import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.TreeSnapshotter;
 import dev.paddock.storage.TxnLog;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeView;
 import java.time.Duration;
 import java.util.Set;
