@@ -10,7 +10,7 @@ import dev.paddock.node.QuorumPeer;
 import dev.paddock.node.Settings;
 import dev.paddock.peers.Peers;
 import dev.paddock.session.DataTreeActor;
-import dev.paddock.storage.TxnLog;
+import dev.paddock.txnlog.TxnLog;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
