@@ -333,8 +333,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         state == ServerState.LEADING));
     getContext().getLog().info("serving clients as {}", mode());
     if (clientPort == null) {
-      clientPort = getContext().spawn(ClientPortServer.create(settings, sessions, tree, view,
-          () -> serving ? mode() : null), "client-port");
+      clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
+          sessions, tree, view, () -> serving ? mode() : null), "client-port");
     }
     return this;
   }
