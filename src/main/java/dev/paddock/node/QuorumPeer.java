@@ -7,14 +7,14 @@ import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
 import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
-import dev.paddock.storage.StoredTree;
-import dev.paddock.storage.TreeSnapshotter;
-import dev.paddock.storage.TxnLog;
 import dev.paddock.tree.DataTree;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;
+import dev.paddock.txnlog.StoredTree;
+import dev.paddock.txnlog.TreeSnapshotter;
+import dev.paddock.txnlog.TxnLog;
 import dev.paddock.wire.ClientPortServer;
 import dev.paddock.zab.CrashPoints;
 import dev.paddock.zab.FollowerActor;
@@ -365,8 +365,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         state == ServerState.LEADING));
     getContext().getLog().info("serving clients as {}", mode());
     if (clientPort == null) {
-      clientPort = getContext().spawn(ClientPortServer.create(settings, sessions, tree, view,
-          () -> serving ? mode() : null), "client-port");
+      clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
+          sessions, tree, view, () -> serving ? mode() : null), "client-port");
     }
     return this;
   }

@@ -2,6 +2,7 @@ package dev.paddock.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.paddock.wire.ClientPortSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,13 @@ public record Settings(
       }
     }
     return this;
+  }
+
+  /** The client port's share of these settings. */
+  public ClientPortSettings forClientPort(String journalPluginId) {
+    return new ClientPortSettings(clientPortAddress, clientPort, maxClientCnxns, maxBuffer,
+        fourLetterWords, journalPluginId, new ClientPortSettings.Conf(myId, dataDir, dataLogDir,
+            tickMs(), minSessionTimeoutMs, maxSessionTimeoutMs));
   }
 
   public boolean standalone() {

@@ -9,7 +9,6 @@ import dev.paddock.request.WritePath;
 import dev.paddock.request.WriteRequest;
 import dev.paddock.tree.Acls;
 import dev.paddock.tree.ApplyResult;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.txn.Txn;
 import dev.paddock.txn.TxnEntry;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import dev.paddock.api.Id;
 import dev.paddock.request.Op;
 import dev.paddock.request.WritePath;
 import dev.paddock.request.WriteRequest;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.PersistentColls;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;

@@ -26,4 +26,9 @@ public record TreeSnapshot(
   public int nodeCount() {
     return nodes.size();
   }
+
+  /** Visits every node: call it off the tree actor, whose applies must not wait for it. */
+  public long digest() {
+    return TreeDigest.of(nodes, sessions);
+  }
 }

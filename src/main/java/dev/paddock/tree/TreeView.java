@@ -16,7 +16,8 @@ public final class TreeView {
     return latest;
   }
 
-  void publish(TreeSnapshot s) {
+  /** For the tree actor, which lives above this package; nothing else publishes. */
+  public void publish(TreeSnapshot s) {
     latest = s;
   }
 }

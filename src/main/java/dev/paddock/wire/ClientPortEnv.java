@@ -1,8 +1,8 @@
 package dev.paddock.wire;
 
-import dev.paddock.node.Settings;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
-import dev.paddock.tree.DataTreeActor;
+import dev.paddock.storage.JournalStats;
 import dev.paddock.tree.TreeView;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param boundPort the port actually bound, for conf
  */
 record ClientPortEnv(
-    Settings settings,
+    ClientPortSettings settings,
     ActorRef<SessionTrackerActor.Command> sessions,
     ActorRef<DataTreeActor.Command> tree,
     TreeView view,
@@ -25,7 +25,7 @@ record ClientPortEnv(
     WireStats stats,
     Set<String> words,
     int boundPort,
-    dev.paddock.storage.JournalStats journal) {
+    JournalStats journal) {
 
   /**
    * Requests a connection may have in flight before it stops reading from its socket

@@ -1,8 +1,8 @@
 package dev.paddock.wire;
 
-import dev.paddock.node.Settings;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
-import dev.paddock.tree.DataTreeActor;
+import dev.paddock.storage.JournalStats;
 import dev.paddock.tree.TreeView;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,7 +53,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   /** Packets a connection may have queued for a client that does not read them. */
   static final int OUT_BUFFER = 100_000;
 
-  private final Settings settings;
+  private final ClientPortSettings settings;
   private final ActorRef<SessionTrackerActor.Command> sessions;
   private final ActorRef<DataTreeActor.Command> tree;
   private final TreeView view;
@@ -70,14 +70,14 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
    * @param mode the server's current role as srvr and mntr print it (standalone, leader,
    *     follower, observer), or null while it is not serving; called from connection actors
    */
-  public static Behavior<Command> create(Settings settings,
+  public static Behavior<Command> create(ClientPortSettings settings,
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
       TreeView view, Supplier<String> mode) {
     return Behaviors.setup(ctx -> new ClientPortServer(ctx, settings, sessions, tree, view,
         mode));
   }
 
-  private ClientPortServer(ActorContext<Command> ctx, Settings settings,
+  private ClientPortServer(ActorContext<Command> ctx, ClientPortSettings settings,
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
       TreeView view, Supplier<String> mode) {
     super(ctx);
@@ -89,7 +89,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     this.mat = Materializer.createMaterializer(ctx);
     ActorRef<Command> self = ctx.getSelf();
     var bound = Tcp.get(ctx.getSystem())
-        .bind(settings.clientPortAddress(), settings.clientPort())
+        .bind(settings.address(), settings.port())
         .to(Sink.foreach(c -> self.tell(new Accepted(c))))
         .run(mat);
     ctx.pipeToSelf(bound, (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
@@ -101,7 +101,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
         .onMessage(Bound.class, this::onBound)
         .onMessage(BindFailed.class, f -> {
           getContext().getLog().error("cannot listen for clients on {}:{}: {}",
-              settings.clientPortAddress(), settings.clientPort(), f.cause().toString());
+              settings.address(), settings.port(), f.cause().toString());
           return Behaviors.stopped();
         })
         .onMessage(GetBoundAddress.class, g -> {
@@ -131,8 +131,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     InetSocketAddress local = binding.localAddress();
     env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
         FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(),
-        dev.paddock.storage.JournalStats.forPlugin(getContext().getSystem(),
-            dev.paddock.node.QuorumPeer.JOURNAL));
+        JournalStats.forPlugin(getContext().getSystem(), settings.journalPluginId()));
     getContext().getLog().info("listening for ZooKeeper clients on {}", local);
     waiting.forEach(w -> w.tell(local));
     waiting.clear();

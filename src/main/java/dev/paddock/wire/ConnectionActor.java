@@ -2,11 +2,11 @@ package dev.paddock.wire;
 
 import dev.paddock.api.Code;
 import dev.paddock.api.Id;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionActor;
 import dev.paddock.session.SessionOutput;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.tree.Acls;
-import dev.paddock.tree.DataTreeActor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

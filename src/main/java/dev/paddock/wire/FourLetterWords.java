@@ -1,7 +1,7 @@
 package dev.paddock.wire;
 
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.tree.DataNode;
-import dev.paddock.tree.DataTreeActor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -132,7 +132,7 @@ final class FourLetterWords {
   }
 
   private static String conf(ClientPortEnv env) {
-    var s = env.settings();
+    var s = env.settings().conf();
     boolean standalone = env.mode().get().equals("standalone");
     return "clientPort=" + env.boundPort() + "\n"
         + "secureClientPort=-1\n"
@@ -141,7 +141,7 @@ final class FourLetterWords {
         + "dataLogDir=" + s.dataLogDir().toAbsolutePath() + "\n"
         + "dataLogSize=" + size(s.dataLogDir()) + "\n"
         + "tickTime=" + s.tickMs() + "\n"
-        + "maxClientCnxns=" + s.maxClientCnxns() + "\n"
+        + "maxClientCnxns=" + env.settings().maxClientCnxns() + "\n"
         + "minSessionTimeout=" + s.minSessionTimeoutMs() + "\n"
         + "maxSessionTimeout=" + s.maxSessionTimeoutMs() + "\n"
         + "clientPortListenBacklog=-1\n"

@@ -2,7 +2,7 @@ package dev.paddock.zab;
 
 import dev.paddock.request.WritePath;
 import dev.paddock.session.SessionTrackerActor;
-import dev.paddock.storage.LogBatcher;
+import dev.paddock.txnlog.LogBatcher;
 import dev.paddock.tree.TreeSnapshot;
 import java.util.List;
 import org.apache.pekko.Done;

@@ -1,7 +1,7 @@
 package dev.paddock.zab;
 
 import dev.paddock.request.WritePath;
-import dev.paddock.storage.LogBatcher;
+import dev.paddock.txnlog.LogBatcher;
 import dev.paddock.request.WriteRequest;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.paddock.zab;
 import dev.paddock.api.Code;
 import dev.paddock.request.RequestPrep;
 import dev.paddock.request.WriteRequest;
-import dev.paddock.storage.TxnLog;
+import dev.paddock.txnlog.TxnLog;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.Txn;

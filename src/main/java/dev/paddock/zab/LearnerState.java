@@ -1,6 +1,6 @@
 package dev.paddock.zab;
 
-import dev.paddock.storage.TxnLog;
+import dev.paddock.txnlog.TxnLog;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeSnapshotCodec;
 import dev.paddock.txn.TxnEntry;

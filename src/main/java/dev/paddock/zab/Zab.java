@@ -2,11 +2,11 @@ package dev.paddock.zab;
 
 import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
+import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
-import dev.paddock.storage.TreeSnapshotter;
-import dev.paddock.storage.TxnLog;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeView;
+import dev.paddock.txnlog.TreeSnapshotter;
+import dev.paddock.txnlog.TxnLog;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,8 +1,8 @@
 package dev.paddock.client;
 
+import dev.paddock.codec.ClientProtocolConfig;
 import dev.paddock.node.PekkoConfig;
 import dev.paddock.node.QuorumPeer;
-import dev.paddock.peers.ClientProtocolConfig;
 import dev.paddock.session.SessionTrackerActor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;

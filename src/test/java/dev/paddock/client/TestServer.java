@@ -1,12 +1,12 @@
 package dev.paddock.client;
 
 import com.typesafe.config.Config;
+import dev.paddock.codec.ClientProtocolConfig;
 import dev.paddock.node.NodeGuardian;
 import dev.paddock.node.PekkoConfig;
 import dev.paddock.node.QuorumPeer;
 import dev.paddock.node.Settings;
 import dev.paddock.node.TestNodes;
-import dev.paddock.peers.ClientProtocolConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

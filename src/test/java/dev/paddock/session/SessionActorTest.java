@@ -20,7 +20,6 @@ import dev.paddock.request.WriteRequest;
 import dev.paddock.tree.Acls;
 import dev.paddock.tree.ApplyResult;
 import dev.paddock.tree.DataTree;
-import dev.paddock.tree.DataTreeActor;
 import dev.paddock.tree.TreeView;
 import dev.paddock.txn.Txn;
 import dev.paddock.txn.TxnEntry;

@@ -8,7 +8,7 @@ import dev.paddock.api.Acl;
 import dev.paddock.api.CreateMode;
 import dev.paddock.node.QuorumPeer;
 import dev.paddock.request.Op;
-import dev.paddock.storage.TxnLog;
+import dev.paddock.txnlog.TxnLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package dev.paddock.storage;
+package dev.paddock.txnlog;
 
+import dev.paddock.storage.StreamableSnapshot;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeSnapshotCodec;
 import java.io.DataInputStream;

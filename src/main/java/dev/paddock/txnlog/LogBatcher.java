@@ -1,4 +1,4 @@
-package dev.paddock.storage;
+package dev.paddock.txnlog;
 
 import dev.paddock.txn.TxnEntry;
 import java.util.ArrayDeque;

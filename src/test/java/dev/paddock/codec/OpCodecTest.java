@@ -1,4 +1,4 @@
-package dev.paddock.peers;
+package dev.paddock.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paddock.api.Code;
 import dev.paddock.request.Op;
-import dev.paddock.request.OpCodec;
 import dev.paddock.request.Result;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

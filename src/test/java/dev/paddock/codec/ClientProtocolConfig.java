@@ -1,4 +1,4 @@
-package dev.paddock.peers;
+package dev.paddock.codec;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -11,7 +11,7 @@ public final class ClientProtocolConfig {
   public static final String SERIALIZATION = String.join("\n",
       "pekko.actor {",
       "  serializers {",
-      "    paddock-client = \"dev.paddock.peers.ClientProtocolSerializer\"",
+      "    paddock-client = \"dev.paddock.codec.ClientProtocolSerializer\"",
       "  }",
       "  serialization-bindings {",
       "    \"dev.paddock.session.SessionTrackerActor$Connect\" = paddock-client",

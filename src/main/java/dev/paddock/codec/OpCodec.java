@@ -1,4 +1,4 @@
-package dev.paddock.request;
+package dev.paddock.codec;
 
 import dev.paddock.api.Acl;
 import dev.paddock.api.Code;
@@ -9,6 +9,8 @@ import dev.paddock.api.Stat;
 import dev.paddock.api.WatchEvent;
 import dev.paddock.api.WatchMode;
 import dev.paddock.api.WatcherType;
+import dev.paddock.request.Op;
+import dev.paddock.request.Result;
 import dev.paddock.txn.TxnCodec;
 import java.io.DataInput;
 import java.io.DataOutput;

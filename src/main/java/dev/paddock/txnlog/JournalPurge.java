@@ -1,10 +1,10 @@
-package dev.paddock.storage;
+package dev.paddock.txnlog;
 
+import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.JournalProtocol;
 import org.apache.pekko.persistence.Persistence;
-import com.typesafe.config.ConfigFactory;
 
 /**
  * Deletes a prefix of one persistence id's journal. Typed persistence only deletes events as a

@@ -1,4 +1,4 @@
-package dev.paddock.tree;
+package dev.paddock.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +12,8 @@ import dev.paddock.api.Id;
 import dev.paddock.api.WatchEvent;
 import dev.paddock.request.Op;
 import dev.paddock.request.Result;
-import dev.paddock.session.SessionActor;
+import dev.paddock.tree.DataTree;
+import dev.paddock.tree.TreeView;
 import dev.paddock.txn.Txn;
 import dev.paddock.txn.TxnEntry;
 import dev.paddock.txn.Zxid;

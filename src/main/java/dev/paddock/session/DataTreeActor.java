@@ -1,4 +1,4 @@
-package dev.paddock.tree;
+package dev.paddock.session;
 
 import dev.paddock.api.Acl;
 import dev.paddock.api.EventType;
@@ -7,7 +7,12 @@ import dev.paddock.api.WatchEvent;
 import dev.paddock.request.Op;
 import dev.paddock.request.Result;
 import dev.paddock.request.TreeReads;
-import dev.paddock.session.SessionActor;
+import dev.paddock.tree.Applied;
+import dev.paddock.tree.DataNode;
+import dev.paddock.tree.DataTree;
+import dev.paddock.tree.TreeSnapshot;
+import dev.paddock.tree.TreeView;
+import dev.paddock.tree.WatchManager;
 import dev.paddock.txn.TxnEntry;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +64,7 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
      * which the tree actor must not do while applies wait.
      */
     public long digest() {
-      return TreeDigest.of(snapshot.nodes(), snapshot.sessions());
+      return snapshot.digest();
     }
   }
 

@@ -1,5 +1,6 @@
-package dev.paddock.storage;
+package dev.paddock.txnlog;
 
+import dev.paddock.storage.JournalStats;
 import dev.paddock.txn.TxnEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.paddock.storage;
+package dev.paddock.txnlog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

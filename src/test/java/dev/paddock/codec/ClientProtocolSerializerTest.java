@@ -1,4 +1,4 @@
-package dev.paddock.peers;
+package dev.paddock.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,11 @@
-package dev.paddock.peers;
+package dev.paddock.codec;
 
 import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
+import dev.paddock.peers.PeerMessage;
+import dev.paddock.peers.Peers;
 import dev.paddock.request.Op;
-import dev.paddock.request.OpCodec;
 import dev.paddock.request.WriteRequest;
 import dev.paddock.txn.TxnCodec;
 import dev.paddock.txn.TxnEntry;

@@ -1,6 +1,5 @@
-package dev.paddock.peers;
+package dev.paddock.codec;
 
-import dev.paddock.request.OpCodec;
 import dev.paddock.session.SessionActor;
 import dev.paddock.session.SessionOutput;
 import dev.paddock.session.SessionTrackerActor;

@@ -1,4 +1,4 @@
-package dev.paddock.storage;
+package dev.paddock.txnlog;
 
 import dev.paddock.txn.TxnCodec;
 import dev.paddock.txn.TxnEntry;
