@@ -3,6 +3,7 @@ package dev.paddock.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.paddock.admin.AdminSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -36,6 +37,10 @@ public final class Main {
       settings = Settings.from(loaded);
       KnownKeys.check(loaded);
       checkStartable(settings);
+      checkAdmin(AdminSettings.from(loaded));
+    } catch (AdminSettings.Invalid e) {
+      fail(e.key(), e.problem());
+      return;
     } catch (ConfigError e) {
       fail(e.key(), e.getMessage().substring(e.key().length() + 2));
       return;
@@ -54,6 +59,12 @@ public final class Main {
     checkWritable("paddock.data-log-dir", s.dataLogDir());
     checkPortFree("paddock.peer-port", s.host(), s.peerPort());
     checkPortFree("paddock.client-port", s.clientPortAddress(), s.clientPort());
+  }
+
+  static void checkAdmin(AdminSettings admin) {
+    if (admin.enabled()) {
+      checkPortFree("paddock.admin.port", admin.address(), admin.port());
+    }
   }
 
   private static void checkWritable(String key, Path dir) {

@@ -25,7 +25,8 @@ record ClientPortEnv(
     WireStats stats,
     Set<String> words,
     int boundPort,
-    dev.paddock.storage.JournalStats journal) {
+    dev.paddock.storage.JournalStats journal,
+    dev.paddock.zab.ZabStats leader) {
 
   /**
    * Requests a connection may have in flight before it stops reading from its socket

@@ -59,7 +59,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   private final TreeView view;
   private final Supplier<String> mode;
   private final Materializer mat;
-  private final WireStats stats = new WireStats();
+  private final WireStats stats;
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final List<ActorRef<InetSocketAddress>> waiting = new ArrayList<>();
   private Tcp.ServerBinding binding;
@@ -87,6 +87,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     this.view = view;
     this.mode = mode;
     this.mat = Materializer.createMaterializer(ctx);
+    this.stats = ClientPortStats.get(ctx.getSystem()).wire();
     ActorRef<Command> self = ctx.getSelf();
     var bound = Tcp.get(ctx.getSystem())
         .bind(settings.clientPortAddress(), settings.clientPort())
@@ -132,7 +133,8 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
         FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(),
         dev.paddock.storage.JournalStats.forPlugin(getContext().getSystem(),
-            dev.paddock.node.QuorumPeer.JOURNAL));
+            dev.paddock.node.QuorumPeer.JOURNAL),
+        dev.paddock.zab.ZabStats.get(getContext().getSystem()));
     getContext().getLog().info("listening for ZooKeeper clients on {}", local);
     waiting.forEach(w -> w.tell(local));
     waiting.clear();

@@ -90,6 +90,8 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
   private long lastProposed;
   private long lastCommitted;
   private final long startedNanos = System.nanoTime();
+  private final ZabStats stats;
+  private final ZabStats.ProposalClock proposalClock;
 
   public static Behavior<Command> create(Zab env) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -120,6 +122,9 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         ctx.messageAdapter(LogBatcher.Logged.class, FromLog::new)), "log-batcher");
     this.writesRef = ctx.messageAdapter(WritePath.class, FromSession::new);
     acceptedEpochs.put(env.myId(), log.acceptedEpoch());
+    this.stats = ZabStats.get(ctx.getSystem());
+    this.proposalClock = stats.proposalClock();
+    stats.publish(learners.values());
     timers.startTimerWithFixedDelay(new Tick(), time.tick());
     timers.startTimerWithFixedDelay(new Beat(), time.leaderBeat());
     if (!env.containerCheckInterval().isZero()) {
@@ -321,6 +326,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
   private void makeUpToDate(LearnerHandle l) {
     l.send(new Packet.UpToDate(l.connection, lastCommitted));
     l.stage = LearnerHandle.Stage.UP_TO_DATE;
+    stats.publish(learners.values());
   }
 
   // ---- broadcast ----
@@ -345,6 +351,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
     long zxid = Zxid.of(epoch, ++counter);
     TxnEntry entry = prep.prepare(request, zxid, System.currentTimeMillis());
     lastProposed = zxid;
+    proposalClock.proposed(zxid);
     uncommitted.addLast(entry);
     history.append(entry);
     batcher.tell(new LogBatcher.Append(entry));
@@ -393,6 +400,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
       trackSessions(e);
     }
     lastCommitted = batch.get(batch.size() - 1).zxid();
+    proposalClock.committed(lastCommitted);
     for (LearnerHandle l : learners.values()) {
       if (l.stage != LearnerHandle.Stage.DISCOVERING) {
         l.queue.tell(new ProposalQueue.CommitUpTo(lastCommitted));
@@ -453,6 +461,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
     if (established && alive < acks.quorumSize()) {
       return stepDown("lost contact with a quorum");
     }
+    stats.publish(learners.values());
     return this;
   }
 
@@ -470,6 +479,7 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
     for (int id : new HashSet<>(learners.keySet())) {
       drop(id, "leader stepping down");
     }
+    stats.publish(learners.values());
     return Behaviors.stopped();
   }
 
