@@ -54,7 +54,42 @@ final class AdminRoutes extends AllDirectives {
                 post(() -> completeWithFuture(command(name, args)))))))),
         path("ready", () -> get(() -> completeWithFuture(ready()))),
         path("alive", () -> get(() -> completeWithFuture(alive()))),
-        path("metrics", () -> get(() -> completeWithFuture(metrics()))));
+        path("metrics", () -> get(() -> completeWithFuture(metrics()))),
+        path("backup", () -> get(() -> completeWithFuture(backup()))));
+  }
+
+  /**
+   * A backup of the committed tree as this server has it: one immutable snapshot, so it is
+   * consistent at its zxid however long the download takes. Written on a blocking-I/O thread
+   * straight into the response, never whole in memory.
+   */
+  private CompletionStage<HttpResponse> backup() {
+    return node.status().handle((s, failure) -> {
+      if (failure != null || !s.serving() || s.view() == null) {
+        return text(StatusCodes.SERVICE_UNAVAILABLE, "not serving; no consistent backup\n");
+      }
+      dev.paddock.tree.TreeSnapshot tree = s.view().latest();
+      java.util.concurrent.Executor io = system.dispatchers().lookup(
+          org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+      org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> bytes =
+          org.apache.pekko.stream.javadsl.StreamConverters.asOutputStream()
+              .mapMaterializedValue(os -> {
+                io.execute(() -> {
+                  try (java.io.OutputStream o = os) {
+                    dev.paddock.backup.BackupFile.write(tree, o);
+                  } catch (java.io.IOException e) {
+                    system.log().warn("backup at zxid 0x{} was cut short: {}",
+                        Long.toHexString(tree.zxid()), e.toString());
+                  }
+                });
+                return org.apache.pekko.NotUsed.getInstance();
+              });
+      return HttpResponse.create().withEntity(org.apache.pekko.http.javadsl.model.HttpEntities
+          .create(ContentTypes.APPLICATION_OCTET_STREAM, bytes))
+          .addHeader(org.apache.pekko.http.javadsl.model.headers.ContentDisposition.create(
+              org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT,
+              Map.of("filename", "paddock-" + Long.toHexString(tree.zxid()) + ".backup")));
+    });
   }
 
   /** The primary names as links, as ZooKeeper's /commands page lists them. */

@@ -10,20 +10,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A small HTTP client for admin endpoints in tests. */
-final class AdminHttp {
+public final class AdminHttp {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   private AdminHttp() {}
 
-  record Response(int status, String contentType, String body) {
-    JsonNode json() throws IOException {
+  public record Response(int status, String contentType, String body) {
+    public JsonNode json() throws IOException {
       return JSON.readTree(body);
     }
   }
 
-  static Response get(String base, String path) throws IOException, InterruptedException {
+  public static Response get(String base, String path) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
     return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""),

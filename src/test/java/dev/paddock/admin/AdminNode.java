@@ -16,11 +16,11 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /** A standalone node started as Main starts it (with its admin server), on free ports. */
-final class AdminNode implements AutoCloseable {
-  final ActorSystem<QuorumPeer.Command> system;
+public final class AdminNode implements AutoCloseable {
+  public final ActorSystem<QuorumPeer.Command> system;
   final ActorTestKit kit;
-  final String base;
-  final int clientPort;
+  public final String base;
+  public final int clientPort;
 
   private AdminNode(ActorSystem<QuorumPeer.Command> system, String base, int clientPort) {
     this.system = system;
@@ -29,7 +29,7 @@ final class AdminNode implements AutoCloseable {
     this.clientPort = clientPort;
   }
 
-  static AdminNode start(Path dir, Map<String, Object> overrides) throws Exception {
+  public static AdminNode start(Path dir, Map<String, Object> overrides) throws Exception {
     Map<String, Object> all = new HashMap<>(Map.of(
         "paddock.client-port-address", "127.0.0.1",
         "paddock.admin.port", 0));
