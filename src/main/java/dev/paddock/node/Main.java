@@ -55,6 +55,7 @@ public final class Main {
       KnownKeys.check(loaded);
       checkStartable(settings);
       checkAdmin(AdminSettings.from(loaded));
+      LogSetup.from(loaded).apply();
     } catch (AdminSettings.Invalid e) {
       fail(e.key(), e.problem());
       return;
