@@ -55,7 +55,8 @@ final class AdminRoutes extends AllDirectives {
         path("ready", () -> get(() -> completeWithFuture(ready()))),
         path("alive", () -> get(() -> completeWithFuture(alive()))),
         path("metrics", () -> get(() -> completeWithFuture(metrics()))),
-        path("backup", () -> get(() -> completeWithFuture(backup()))));
+        path("backup", () -> get(() -> completeWithFuture(backup()))),
+        new ConsoleRoutes(system, node).route());
   }
 
   /**

@@ -80,6 +80,14 @@ final class AdminEnsemble implements AutoCloseable {
     }
   }
 
+  /** The server's ZooKeeper client port, once it listens. */
+  int clientPort(int id) throws Exception {
+    return org.apache.pekko.actor.typed.javadsl.AskPattern.<QuorumPeer.Command,
+        java.net.InetSocketAddress>ask(systems.get(id), QuorumPeer.GetClientPort::new,
+        Duration.ofSeconds(30), systems.get(id).scheduler()).toCompletableFuture()
+        .get().getPort();
+  }
+
   /** Stops a server abruptly; its disk state stays. */
   void kill(int id) {
     ActorSystem<QuorumPeer.Command> s = systems.remove(id);
