@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id);
 let previous = new Map(); // server id -> last status, for rates
 let currentPath = "/";
 let currentData = null;
+let currentVersion = null;
 
 async function getJson(url) {
   const response = await fetch(url, { cache: "no-store" });
@@ -73,6 +74,9 @@ async function open(path) {
   try {
     const node = await getJson("/api/node?path=" + encodeURIComponent(path));
     currentData = node.data;
+    currentVersion = node.stat.version;
+    $("save").textContent = `set this node's data (version ${currentVersion})`;
+    $("delete").textContent = `delete this node (version ${currentVersion})`;
     renderCrumbs(path);
     const list = $("children");
     list.replaceChildren();
@@ -139,6 +143,35 @@ async function refreshSessions() {
     // The ensemble view says why; keep the last list.
   }
 }
+
+/** Sends a change with the typed credentials; shows ZooKeeper's answer or error. */
+async function change(method, path, query, body) {
+  const auth = "Basic " + btoa($("user").value + ":" + $("password").value);
+  const url = "/api/node?path=" + encodeURIComponent(path) + query;
+  const response = await fetch(url, { method, body, headers: { Authorization: auth } });
+  const answer = await response.json().catch(() => ({ error: response.statusText }));
+  $("result").textContent = response.ok ? `${method} ${path}: done` : `${method} ${path}: `
+    + (answer.error || response.status);
+  $("result").className = response.ok ? "" : "error";
+  return response.ok;
+}
+
+$("create").addEventListener("click", async () => {
+  const name = $("child-name").value.trim();
+  if (!name) return;
+  if (await change("POST", child(currentPath, name), "", $("new-data").value)) {
+    open(currentPath);
+  }
+});
+$("save").addEventListener("click", async () => {
+  if (await change("PUT", currentPath, "&version=" + currentVersion, $("new-data").value)) {
+    open(currentPath);
+  }
+});
+$("delete").addEventListener("click", async () => {
+  const parent = currentPath.substring(0, currentPath.lastIndexOf("/")) || "/";
+  if (await change("DELETE", currentPath, "&version=" + currentVersion)) open(parent);
+});
 
 $("goto").addEventListener("submit", (e) => {
   e.preventDefault();

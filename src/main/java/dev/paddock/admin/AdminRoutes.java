@@ -56,7 +56,7 @@ final class AdminRoutes extends AllDirectives {
         path("alive", () -> get(() -> completeWithFuture(alive()))),
         path("metrics", () -> get(() -> completeWithFuture(metrics()))),
         path("backup", () -> get(() -> completeWithFuture(backup()))),
-        new ConsoleRoutes(system, node).route());
+        new ConsoleRoutes(system, settings, node).route());
   }
 
   /**

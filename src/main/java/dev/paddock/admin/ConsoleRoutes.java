@@ -40,8 +40,11 @@ final class ConsoleRoutes extends AllDirectives {
   private final ClientPortStats clients;
   private final JournalStats journal;
 
-  ConsoleRoutes(ActorSystem<?> system, NodeAccess node) {
+  private final AdminSettings settings;
+
+  ConsoleRoutes(ActorSystem<?> system, AdminSettings settings, NodeAccess node) {
     this.system = system;
+    this.settings = settings;
     this.node = node;
     this.clients = ClientPortStats.get(system);
     this.journal = JournalStats.forPlugin(system, node.facts().journalPlugin());
@@ -52,13 +55,66 @@ final class ConsoleRoutes extends AllDirectives {
         pathSingleSlash(() -> get(() -> getFromResource("console/index.html",
             ContentTypes.TEXT_HTML_UTF8))),
         pathPrefix("console", () -> get(() -> getFromResourceDirectory("console"))),
-        pathPrefix("api", () -> get(() -> concat(
+        pathPrefix("api", () -> concat(get(() -> concat(
             path("status", () -> completeWithFuture(status().thenApply(s ->
                 AdminRoutes.json(StatusCodes.OK, s)))),
             path("ensemble", () -> completeWithFuture(ensemble())),
             path("node", () -> parameterOptional("path", p ->
                 completeWithFuture(nodeAt(p.orElse("/"))))),
-            path("sessions", () -> completeWithFuture(sessions()))))));
+            path("sessions", () -> completeWithFuture(sessions())))),
+            path("node", () -> parameter("path", p -> changes(p))))));
+  }
+
+  /**
+   * Create (POST, the body is the data), set data (PUT with version) and delete (DELETE with
+   * version): only with the configured credentials, and with ZooKeeper's version checks.
+   */
+  private Route changes(String path) {
+    if (!settings.writable()) {
+      return complete(AdminRoutes.json(StatusCodes.FORBIDDEN, Map.of("error",
+          "the console is read-only: set paddock.admin.user and paddock.admin.password")));
+    }
+    return authenticateBasic("paddock", this::checkCredentials, user -> concat(
+        post(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller
+            .entityToByteString(), body -> completeWithFuture(write(node.writer()
+                .thenCompose(w -> w.create(path, body.toArray())), "path")))),
+        put(() -> version(v -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller
+            .entityToByteString(), body -> completeWithFuture(write(node.writer()
+                .thenCompose(w -> w.setData(path, body.toArray(), v)), "version"))))),
+        delete(() -> version(v -> completeWithFuture(write(node.writer()
+            .thenCompose(w -> w.delete(path, v)), "deleted"))))));
+  }
+
+  private java.util.Optional<String> checkCredentials(
+      java.util.Optional<org.apache.pekko.http.javadsl.server.directives.SecurityDirectives
+          .ProvidedCredentials> given) {
+    return given.filter(c -> c.identifier().equals(settings.user())
+        && c.verify(settings.password())).map(c -> c.identifier());
+  }
+
+  private Route version(java.util.function.Function<Integer, Route> inner) {
+    return parameter("version", v -> {
+      try {
+        return inner.apply(Integer.parseInt(v));
+      } catch (NumberFormatException e) {
+        return complete(AdminRoutes.json(StatusCodes.BAD_REQUEST,
+            Map.of("error", "version must be an integer, was " + v)));
+      }
+    });
+  }
+
+  /** The change's result, or its ZooKeeper error (bad version, no node, ...) as 409. */
+  private static CompletionStage<HttpResponse> write(CompletionStage<?> change, String key) {
+    return change.handle((result, failure) -> {
+      if (failure == null) {
+        return AdminRoutes.json(StatusCodes.OK, java.util.Collections.singletonMap(key,
+            result == null ? true : result));
+      }
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException
+          && failure.getCause() != null ? failure.getCause() : failure;
+      return AdminRoutes.json(StatusCodes.CONFLICT, Map.of("error", String.valueOf(
+          cause.getMessage() == null ? cause.toString() : cause.getMessage())));
+    });
   }
 
   /** This server's figures for the ensemble view. */

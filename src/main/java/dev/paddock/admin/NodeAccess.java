@@ -28,6 +28,22 @@ public interface NodeAccess {
   /** Where the ZooKeeper client port listens; fails before it is bound. */
   CompletionStage<InetSocketAddress> clientPort();
 
+  /** A session of this server for the console's changes, opened on first use. */
+  CompletionStage<TreeWriter> writer();
+
+  /**
+   * Changes to the tree, made through a session like any client's: versions are checked and
+   * failures carry ZooKeeper's error code in their message.
+   */
+  interface TreeWriter {
+    CompletionStage<String> create(String path, byte[] data);
+
+    /** @return the node's new data version */
+    CompletionStage<Integer> setData(String path, byte[] data, int version);
+
+    CompletionStage<Void> delete(String path, int version);
+  }
+
   /**
    * @param role leader, follower, observer, standalone or looking, whether serving or not
    * @param tree null until the tree is recovered

@@ -5,6 +5,11 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import dev.paddock.admin.AdminSettings;
 import dev.paddock.admin.NodeAccess;
+import dev.paddock.api.Acl;
+import dev.paddock.api.CreateMode;
+import dev.paddock.api.Stat;
+import dev.paddock.client.PaddockFacade;
+import java.util.concurrent.CompletableFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,12 +28,15 @@ final class NodeBridge implements NodeAccess {
   private final ActorRef<QuorumPeer.Command> peer;
   private final ActorSystem<?> system;
   private final NodeFacts facts;
+  private final Settings settings;
+  private CompletableFuture<PaddockFacade> session;
 
   NodeBridge(ActorRef<QuorumPeer.Command> peer, ActorSystem<?> system, Settings settings,
       AdminSettings admin, Config config) {
     this.peer = peer;
     this.system = system;
     this.facts = facts(settings, admin, config);
+    this.settings = settings;
   }
 
   private static NodeFacts facts(Settings s, AdminSettings admin, Config config) {
@@ -79,6 +87,37 @@ final class NodeBridge implements NodeAccess {
     return AskPattern.<QuorumPeer.Command, dev.paddock.storage.TxnLog.Snapshot>ask(peer,
         QuorumPeer.GetLogState::new, TIMEOUT, system.scheduler())
         .thenApply(l -> new LogState(l.acceptedEpoch(), l.currentEpoch(), l.lastZxid()));
+  }
+
+  @Override
+  public synchronized CompletionStage<TreeWriter> writer() {
+    CompletableFuture<PaddockFacade> current = session;
+    if (current == null || current.isCompletedExceptionally()) {
+      // The typed client's front door of this very server, through its peer port.
+      session = PaddockFacade.connect(List.of(settings.host() + ":" + settings.peerPort()),
+          Duration.ofSeconds(30), event -> { }).toCompletableFuture();
+      current = session;
+      system.getWhenTerminated().thenRun(() -> session.thenAccept(PaddockFacade::close));
+    }
+    return current.thenApply(FacadeWriter::new);
+  }
+
+  /** The console's changes, as a typed client makes them. */
+  private record FacadeWriter(PaddockFacade zk) implements TreeWriter {
+    @Override
+    public CompletionStage<String> create(String path, byte[] data) {
+      return zk.create(path, data, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+
+    @Override
+    public CompletionStage<Integer> setData(String path, byte[] data, int version) {
+      return zk.setData(path, data, version).thenApply(Stat::version);
+    }
+
+    @Override
+    public CompletionStage<Void> delete(String path, int version) {
+      return zk.delete(path, version);
+    }
   }
 
   @Override

@@ -205,6 +205,21 @@ class AdminCommandsTest {
   }
 
   @Test
+  void consoleChangesNeedConfiguredCredentials() throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(paddock.base
+            + "/api/node?path=/b")).POST(java.net.http.HttpRequest.BodyPublishers.ofString("x"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, r.statusCode(), r.body());
+    assertTrue(r.body().contains("read-only"), r.body());
+    assertEquals(null, paddockClient.exists("/b", false));
+    JsonNode node = AdminHttp.get(paddock.base, "/api/node?path=/a").json();
+    assertEquals("ZGF0YQ==", node.get("data").asText());
+    assertEquals(1, node.get("stat").get("numChildren").asInt());
+    assertEquals(404, AdminHttp.get(paddock.base, "/api/node?path=/nothing").status());
+  }
+
+  @Test
   void probesSayServing() throws Exception {
     AdminHttp.Response ready = AdminHttp.get(paddock.base, "/ready");
     assertEquals(200, ready.status(), ready.body());

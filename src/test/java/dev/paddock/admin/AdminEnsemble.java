@@ -26,8 +26,15 @@ final class AdminEnsemble implements AutoCloseable {
   private final int[] adminPorts = new int[SIZE + 1];
   private final Map<Integer, ActorSystem<QuorumPeer.Command>> systems = new HashMap<>();
 
+  private final Map<String, Object> overrides;
+
   AdminEnsemble(Path root) throws IOException {
+    this(root, Map.of());
+  }
+
+  AdminEnsemble(Path root, Map<String, Object> overrides) throws IOException {
     this.root = root;
+    this.overrides = overrides;
     for (int id = 1; id <= SIZE; id++) {
       peerPorts[id] = freePort();
       adminPorts[id] = freePort();
@@ -62,6 +69,7 @@ final class AdminEnsemble implements AutoCloseable {
         "paddock.journal.segment-size", "4 MiB",
         "paddock.leader-timeout", "1s",
         "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"));
+    base.putAll(overrides);
     Config loaded = ConfigFactory.parseMap(base)
         .withFallback(ConfigFactory.parseString(servers.toString()))
         .withFallback(ConfigFactory.load()).resolve();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -68,7 +69,8 @@ class ConsoleTest {
   @Test
   void browseANodeThenSeeAServerGoDown() throws Exception {
     WebDriver web = browser(profile);
-    try (AdminEnsemble e = new AdminEnsemble(dir)) {
+    try (AdminEnsemble e = new AdminEnsemble(dir, Map.of("paddock.admin.user", "ops",
+        "paddock.admin.password", "s3cret"))) {
       e.startAll();
       for (int id = 1; id <= AdminEnsemble.SIZE; id++) {
         e.await(id, "/ready", r -> r.status() == 200, MAX);
@@ -104,6 +106,8 @@ class ConsoleTest {
       wait.until(d -> d.findElement(By.id("sessions")).getText().contains(session + " ")
           && d.findElement(By.id("sessions")).getText().contains("/config/service/lock-"));
 
+      changeNodes(web, wait, zk);
+
       e.kill(victim);
       wait.until(d -> stateOf(d, victim).startsWith("down"));
       Path shot = ((ChromeDriver) web).getScreenshotAs(OutputType.FILE).toPath();
@@ -112,6 +116,47 @@ class ConsoleTest {
     } finally {
       web.quit();
     }
+  }
+
+  /** Create, set with a version, lose a version race, delete: all through the page. */
+  private static void changeNodes(WebDriver web, WebDriverWait wait, ZooKeeper zk)
+      throws Exception {
+    web.findElement(By.id("user")).sendKeys("ops");
+    web.findElement(By.id("password")).sendKeys("s3cret");
+    openPath(web, "/config");
+    new Select(web.findElement(By.id("view"))).selectByValue("text");
+    web.findElement(By.id("child-name")).sendKeys("added");
+    web.findElement(By.id("new-data")).sendKeys("v1");
+    web.findElement(By.id("create")).click();
+    wait.until(d -> !d.findElements(By.cssSelector("#children a[data-path='/config/added']"))
+        .isEmpty());
+    assertEquals("v1", new String(zk.getData("/config/added", false, null),
+        StandardCharsets.UTF_8));
+    web.findElement(By.cssSelector("#children a[data-path='/config/added']")).click();
+    wait.until(d -> d.findElement(By.id("data")).getText().equals("v1"));
+    WebElement data = web.findElement(By.id("new-data"));
+    data.clear();
+    data.sendKeys("v2");
+    web.findElement(By.id("save")).click();
+    wait.until(d -> d.findElement(By.id("data")).getText().equals("v2")
+        && d.findElement(By.id("save")).getText().contains("version 1"));
+    zk.setData("/config/added", "elsewhere".getBytes(StandardCharsets.UTF_8), 1);
+    web.findElement(By.id("save")).click();
+    wait.until(d -> d.findElement(By.id("result")).getText().contains("BAD_VERSION"));
+    assertEquals("elsewhere", new String(zk.getData("/config/added", false, null),
+        StandardCharsets.UTF_8));
+    openPath(web, "/config/added");
+    wait.until(d -> d.findElement(By.id("delete")).getText().contains("version 2"));
+    web.findElement(By.id("delete")).click();
+    wait.until(d -> d.findElement(By.id("path")).getAttribute("value").equals("/config")
+        && d.findElements(By.cssSelector("#children a[data-path='/config/added']")).isEmpty());
+    assertEquals(null, zk.exists("/config/added", false));
+  }
+
+  private static void openPath(WebDriver web, String path) {
+    WebElement input = web.findElement(By.id("path"));
+    input.clear();
+    input.sendKeys(path + "\n");
   }
 
   private static String stateOf(WebDriver d, int id) {
