@@ -3,23 +3,37 @@ package dev.paddock.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.paddock.backup.BackupFile;
 import dev.paddock.metrics.NodeMetrics;
 import dev.paddock.storage.JournalStats;
+import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.wire.ClientPortStats;
 import dev.paddock.zab.ZabStats;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
+import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
+import org.apache.pekko.util.ByteString;
 
 /** The admin server's HTTP routes: commands, probes and metrics. */
 final class AdminRoutes extends AllDirectives {
@@ -69,26 +83,26 @@ final class AdminRoutes extends AllDirectives {
       if (failure != null || !s.serving() || s.view() == null) {
         return text(StatusCodes.SERVICE_UNAVAILABLE, "not serving; no consistent backup\n");
       }
-      dev.paddock.tree.TreeSnapshot tree = s.view().latest();
-      java.util.concurrent.Executor io = system.dispatchers().lookup(
-          org.apache.pekko.actor.typed.DispatcherSelector.blocking());
-      org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> bytes =
-          org.apache.pekko.stream.javadsl.StreamConverters.asOutputStream()
+      TreeSnapshot tree = s.view().latest();
+      Executor io = system.dispatchers().lookup(
+          DispatcherSelector.blocking());
+      Source<ByteString, ?> bytes =
+          StreamConverters.asOutputStream()
               .mapMaterializedValue(os -> {
                 io.execute(() -> {
-                  try (java.io.OutputStream o = os) {
-                    dev.paddock.backup.BackupFile.write(tree, o);
-                  } catch (java.io.IOException e) {
+                  try (OutputStream o = os) {
+                    BackupFile.write(tree, o);
+                  } catch (IOException e) {
                     system.log().warn("backup at zxid 0x{} was cut short: {}",
                         Long.toHexString(tree.zxid()), e.toString());
                   }
                 });
-                return org.apache.pekko.NotUsed.getInstance();
+                return NotUsed.getInstance();
               });
-      return HttpResponse.create().withEntity(org.apache.pekko.http.javadsl.model.HttpEntities
+      return HttpResponse.create().withEntity(HttpEntities
           .create(ContentTypes.APPLICATION_OCTET_STREAM, bytes))
-          .addHeader(org.apache.pekko.http.javadsl.model.headers.ContentDisposition.create(
-              org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT,
+          .addHeader(ContentDisposition.create(
+              ContentDispositionTypes.ATTACHMENT,
               Map.of("filename", "paddock-" + Long.toHexString(tree.zxid()) + ".backup")));
     });
   }
@@ -181,6 +195,6 @@ final class AdminRoutes extends AllDirectives {
   }
 
   private static <T> CompletionStage<T> done(T value) {
-    return java.util.concurrent.CompletableFuture.completedFuture(value);
+    return CompletableFuture.completedFuture(value);
   }
 }

@@ -4,19 +4,27 @@ import dev.paddock.api.Acl;
 import dev.paddock.storage.JournalStats;
 import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTreeActor;
+import dev.paddock.tree.PersistentColls;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.wire.ClientPortStats;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -24,8 +32,9 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.directives.SecurityDirectives;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The console: its page and modules from the jar, and the JSON it reads. The ensemble view
@@ -75,24 +84,24 @@ final class ConsoleRoutes extends AllDirectives {
           "the console is read-only: set paddock.admin.user and paddock.admin.password")));
     }
     return authenticateBasic("paddock", this::checkCredentials, user -> concat(
-        post(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller
+        post(() -> entity(Unmarshaller
             .entityToByteString(), body -> completeWithFuture(write(node.writer()
                 .thenCompose(w -> w.create(path, body.toArray())), "path")))),
-        put(() -> version(v -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller
+        put(() -> version(v -> entity(Unmarshaller
             .entityToByteString(), body -> completeWithFuture(write(node.writer()
                 .thenCompose(w -> w.setData(path, body.toArray(), v)), "version"))))),
         delete(() -> version(v -> completeWithFuture(write(node.writer()
             .thenCompose(w -> w.delete(path, v)), "deleted"))))));
   }
 
-  private java.util.Optional<String> checkCredentials(
-      java.util.Optional<org.apache.pekko.http.javadsl.server.directives.SecurityDirectives
+  private Optional<String> checkCredentials(
+      Optional<SecurityDirectives
           .ProvidedCredentials> given) {
     return given.filter(c -> c.identifier().equals(settings.user())
         && c.verify(settings.password())).map(c -> c.identifier());
   }
 
-  private Route version(java.util.function.Function<Integer, Route> inner) {
+  private Route version(Function<Integer, Route> inner) {
     return parameter("version", v -> {
       try {
         return inner.apply(Integer.parseInt(v));
@@ -107,10 +116,10 @@ final class ConsoleRoutes extends AllDirectives {
   private static CompletionStage<HttpResponse> write(CompletionStage<?> change, String key) {
     return change.handle((result, failure) -> {
       if (failure == null) {
-        return AdminRoutes.json(StatusCodes.OK, java.util.Collections.singletonMap(key,
+        return AdminRoutes.json(StatusCodes.OK, Collections.singletonMap(key,
             result == null ? true : result));
       }
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException
+      Throwable cause = failure instanceof CompletionException
           && failure.getCause() != null ? failure.getCause() : failure;
       return AdminRoutes.json(StatusCodes.CONFLICT, Map.of("error", String.valueOf(
           cause.getMessage() == null ? cause.toString() : cause.getMessage())));
@@ -173,13 +182,13 @@ final class ConsoleRoutes extends AllDirectives {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = AdminRoutes.JSON.readValue(e.getData().toArray(), Map.class);
             return m;
-          } catch (java.io.IOException x) {
+          } catch (IOException x) {
             return down(id, "bad answer: " + x.getMessage());
           }
         })
         .toCompletableFuture()
         .completeOnTimeout(down(id, "no answer within 1 s"), PEER_TIMEOUT.toMillis(),
-            java.util.concurrent.TimeUnit.MILLISECONDS)
+            TimeUnit.MILLISECONDS)
         .exceptionally(t -> down(id, "unreachable"));
   }
 
@@ -246,13 +255,13 @@ final class ConsoleRoutes extends AllDirectives {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("timeout", e._2());
         TreeSet<String> eph = new TreeSet<>();
-        var paths = dev.paddock.tree.PersistentColls.get(info.snapshot().ephemerals(), e._1());
+        var paths = PersistentColls.get(info.snapshot().ephemerals(), e._1());
         if (paths != null) {
           paths.foreach(eph::add);
         }
         m.put("ephemerals", eph);
         m.put("watches", f.watches() == null ? List.of()
-            : f.watches().bySession().getOrDefault(e._1(), java.util.Set.of()));
+            : f.watches().bySession().getOrDefault(e._1(), Set.of()));
         out.put("0x" + Long.toHexString(e._1()), m);
         return null;
       });
