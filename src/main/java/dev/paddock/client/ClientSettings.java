@@ -1,7 +1,5 @@
 package dev.paddock.client;
 
-import dev.paddock.node.PekkoConfig;
-import dev.paddock.node.QuorumPeer;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,7 +17,7 @@ public record ClientSettings(List<String> servers, Duration sessionTimeout,
     Duration connectTimeout, String serverSystem, String trackerPath) {
 
   /** Where Main's servers keep the session tracker (the quorum peer is their guardian). */
-  public static final String DEFAULT_TRACKER_PATH = "/user/" + QuorumPeer.SESSIONS;
+  public static final String DEFAULT_TRACKER_PATH = "/user/" + ClientPekkoConfig.TRACKER_NAME;
 
   public ClientSettings {
     if (servers == null || servers.isEmpty()) {
@@ -39,7 +37,7 @@ public record ClientSettings(List<String> servers, Duration sessionTimeout,
   }
 
   public static ClientSettings of(List<String> servers, Duration sessionTimeout) {
-    return new ClientSettings(servers, sessionTimeout, null, PekkoConfig.SYSTEM_NAME,
+    return new ClientSettings(servers, sessionTimeout, null, ClientPekkoConfig.SERVER_SYSTEM,
         DEFAULT_TRACKER_PATH);
   }
 

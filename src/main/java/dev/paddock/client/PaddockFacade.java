@@ -8,7 +8,6 @@ import dev.paddock.api.Stat;
 import dev.paddock.api.WatchEvent;
 import dev.paddock.api.WatchMode;
 import dev.paddock.api.WatcherType;
-import dev.paddock.node.PekkoConfig;
 import dev.paddock.request.Op;
 import dev.paddock.request.Result;
 import java.net.DatagramSocket;
@@ -56,7 +55,7 @@ public final class PaddockFacade {
   public static CompletionStage<PaddockFacade> connect(List<String> servers,
       Duration sessionTimeout, Consumer<WatchEvent> watcher) {
     ClientSettings settings = ClientSettings.of(servers, sessionTimeout);
-    return connect(settings, PekkoConfig.forClient(localAddressFor(settings.servers().get(0))),
+    return connect(settings, ClientPekkoConfig.forClient(localAddressFor(settings.servers().get(0))),
         watcher, state -> { });
   }
 

@@ -3,6 +3,14 @@ package dev.paddock.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.paddock.admin.AdminSettings;
+import dev.paddock.cli.PaddockCli;
+import dev.paddock.cli.StorageLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,7 +19,8 @@ import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Starts a node: {@code java -jar node.jar [-Dkey=value ...]}. Arguments of the form -Dkey=value
+ * Starts a node: {@code java -jar node.jar [-Dkey=value ...]}, or runs one of the tools:
+ * {@code java -jar node.jar [-Dkey=value ...] <command> ...}. Arguments of the form -Dkey=value
  * become system properties before configuration is loaded, so {@code -Dconfig.file=node1.conf}
  * after {@code -jar} works as operators expect. Bad configuration prints one line naming the key
  * and exits with status 2 before anything is written.
@@ -20,13 +29,22 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    List<String> command = new ArrayList<>();
     for (String arg : args) {
-      if (arg.startsWith("-D") && arg.indexOf('=') > 2) {
+      if (command.isEmpty() && arg.startsWith("-D") && arg.indexOf('=') > 2) {
         int eq = arg.indexOf('=');
         System.setProperty(arg.substring(2, eq), arg.substring(eq + 1));
+      } else if (command.isEmpty() && !PaddockCli.COMMANDS.contains(arg)) {
+        fail("argument", "unexpected argument '" + arg + "' (expected -Dkey=value, or a "
+            + "command: snapshot, log, verify, backup, restore, import-zookeeper, --help)");
       } else {
-        fail("argument", "unexpected argument '" + arg + "' (expected -Dkey=value)");
+        command.add(arg);
       }
+    }
+    if (!command.isEmpty()) {
+      System.exit(PaddockCli.run(storageLayout(), System.out, System.err,
+          command.toArray(String[]::new)));
+      return;
     }
     ConfigFactory.invalidateCaches();
     Config loaded;
@@ -36,6 +54,11 @@ public final class Main {
       settings = Settings.from(loaded);
       KnownKeys.check(loaded);
       checkStartable(settings);
+      checkAdmin(AdminSettings.from(loaded));
+      LogSetup.from(loaded).apply();
+    } catch (AdminSettings.Invalid e) {
+      fail(e.key(), e.problem());
+      return;
     } catch (ConfigError e) {
       fail(e.key(), e.getMessage().substring(e.key().length() + 2));
       return;
@@ -48,12 +71,36 @@ public final class Main {
     system.getWhenTerminated().toCompletableFuture().join();
   }
 
+  /** How the tools find and open a server's storage. */
+  public static StorageLayout storageLayout() {
+    return new StorageLayout(QuorumPeer.LOG_ID, QuorumPeer.TREE_ID, QuorumPeer.JOURNAL,
+        QuorumPeer.SNAPSHOTS, (data, log) -> {
+          Map<String, Object> dirs = new HashMap<>(Map.of(
+              "paddock.data-dir", data.toString(),
+              "paddock.data-log-dir", log == null ? "" : log.toString(),
+              "paddock.servers", List.of(),
+              "paddock.admin.enabled", false));
+          Config loaded = ConfigFactory.parseMap(dirs).withFallback(ConfigFactory.load())
+              .resolve();
+          // A tool's actor system talks to nobody: no remoting, no cluster.
+          return PekkoConfig.forNode(Settings.from(loaded), loaded)
+              .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"))
+              .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"));
+        });
+  }
+
   /** Catches what would otherwise fail later and half-way: ports taken, unwritable dirs. */
   static void checkStartable(Settings s) {
     checkWritable("paddock.data-dir", s.dataDir());
     checkWritable("paddock.data-log-dir", s.dataLogDir());
     checkPortFree("paddock.peer-port", s.host(), s.peerPort());
     checkPortFree("paddock.client-port", s.clientPortAddress(), s.clientPort());
+  }
+
+  static void checkAdmin(AdminSettings admin) {
+    if (admin.enabled()) {
+      checkPortFree("paddock.admin.port", admin.address(), admin.port());
+    }
   }
 
   private static void checkWritable(String key, Path dir) {

@@ -2,7 +2,7 @@ package dev.paddock.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
+import dev.paddock.client.ClientPekkoConfig;
 import java.util.Map;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Map;
  * set {@code paddock.*} keys: remoting address, persistence plugins and their directories.
  */
 public final class PekkoConfig {
-  public static final String SYSTEM_NAME = "paddock";
+  public static final String SYSTEM_NAME = ClientPekkoConfig.SERVER_SYSTEM;
 
   private PekkoConfig() {}
 
@@ -32,26 +32,11 @@ public final class PekkoConfig {
     return ConfigFactory.parseMap(derived).withFallback(withPaddockDefaults(loaded)).resolve();
   }
 
-  /**
-   * Puts Paddock's Pekko settings (paddock-pekko.conf) under the operator's own settings but
-   * above Pekko's reference defaults: system properties and the application config are taken
-   * again on top, so what an operator sets still wins.
-   */
   public static Config withPaddockDefaults(Config loaded) {
-    return ConfigFactory.defaultOverrides()
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.parseResourcesAnySyntax(PekkoConfig.class.getClassLoader(),
-            "paddock-pekko"))
-        .withFallback(loaded);
+    return ClientPekkoConfig.withPaddockDefaults(loaded);
   }
 
-  /** Settings for a client-only actor system: remoting on an ephemeral port, no persistence. */
   public static Config forClient(String host) {
-    return ConfigFactory.parseMap(Map.of(
-            "pekko.remote.artery.canonical.hostname", host,
-            "pekko.remote.artery.canonical.port", 0))
-        .withFallback(withPaddockDefaults(ConfigFactory.load()))
-        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"))
-        .resolve();
+    return ClientPekkoConfig.forClient(host);
   }
 }

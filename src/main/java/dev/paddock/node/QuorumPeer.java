@@ -54,7 +54,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   public static final String JOURNAL = "paddock.journal";
   public static final String SNAPSHOTS = "paddock.snapshot-store";
   /** Name of the session tracker, the front door typed clients connect to. */
-  public static final String SESSIONS = "sessions";
+  public static final String SESSIONS = dev.paddock.client.ClientPekkoConfig.TRACKER_NAME;
 
   public sealed interface Command {}
 
@@ -63,10 +63,12 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   /**
    * @param mode standalone, leader, follower, observer, or looking / starting when not serving
+   * @param role the role this server has taken, serving or still synchronising (standalone,
+   *     leader, follower, observer), or looking
    */
   public record Status(boolean serving, String mode, int myId, int leaderId,
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
-      TreeView view, ActorRef<Peers.Command> peers) {}
+      TreeView view, ActorRef<Peers.Command> peers, String role) {}
 
   /** The transaction log's state: epochs and last logged zxid (tests and diagnostics). */
   public record GetLogState(ActorRef<TxnLog.Snapshot> replyTo) implements Command {}
@@ -485,7 +487,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private Behavior<Command> onGetStatus(GetStatus g) {
     g.replyTo().tell(new Status(serving, serving ? mode() : tree == null ? "starting"
-        : "looking", settings.myId(), currentVote.leaderId(), sessions, tree, view, peers));
+        : "looking", settings.myId(), currentVote.leaderId(), sessions, tree, view, peers,
+        role == null ? "looking" : mode()));
     return this;
   }
 

@@ -68,6 +68,11 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
     }
   }
 
+  /** Watched paths by session id, data and child watches together (wchc, wchp, the console). */
+  public record GetWatches(ActorRef<Watches> replyTo) implements Command {}
+
+  public record Watches(Map<Long, java.util.Set<String>> bySession) {}
+
   /** Where snapshots go; may be absent (tests). */
   public interface SnapshotSink {
     void save(TreeSnapshot snapshot);
@@ -125,6 +130,10 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
           view.publish(tree.snapshot());
           return this;
         })
+        .onMessage(GetWatches.class, g -> {
+          g.replyTo().tell(watchesBySession());
+          return this;
+        })
         .onMessage(GetInfo.class, g -> {
           g.replyTo().tell(new Info(tree.lastZxid(), tree.nodeCount(),
               watches.watchCount(), watches.pathCount(), tree.sessions().size(),
@@ -132,6 +141,19 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
           return this;
         })
         .build();
+  }
+
+  private Watches watchesBySession() {
+    Map<ActorRef<SessionActor.Command>, Long> ids = new HashMap<>();
+    sessions.forEach((id, ref) -> ids.put(ref, id));
+    Map<Long, java.util.Set<String>> out = new java.util.TreeMap<>();
+    watches.pathsByWatcher().forEach((ref, paths) -> {
+      Long id = ids.get(ref);
+      if (id != null) {
+        out.computeIfAbsent(id, k -> new java.util.TreeSet<>()).addAll(paths);
+      }
+    });
+    return new Watches(out);
   }
 
   private Behavior<Command> onApply(Apply a) {

@@ -57,6 +57,7 @@ public final class FileSnapshotStore extends SnapshotStore {
   private final Path dir;
   private final String ioDispatcher;
   private final PayloadSerialization serialization;
+  private final SnapshotStats stats;
   private Executor io;
 
   public FileSnapshotStore(Config config, String configPath) {
@@ -65,6 +66,7 @@ public final class FileSnapshotStore extends SnapshotStore {
     this.ioDispatcher =
         config.hasPath("io-dispatcher") ? config.getString("io-dispatcher") : DEFAULT_IO_DISPATCHER;
     this.serialization = new PayloadSerialization(context().system());
+    this.stats = SnapshotStats.forPlugin(context().system(), configPath);
   }
 
   @Override
@@ -152,6 +154,7 @@ public final class FileSnapshotStore extends SnapshotStore {
             metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp());
     Path target = dir.resolve(name);
     Path tmp = dir.resolve(name + "." + UUID.randomUUID() + SnapshotFiles.TEMP_SUFFIX);
+    long start = System.nanoTime();
     try {
       SnapshotFileFormat.write(tmp, metadata, snapshot, serialization);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -160,6 +163,8 @@ public final class FileSnapshotStore extends SnapshotStore {
       throw e;
     }
     FileIo.fsyncDirectory(dir);
+    stats.saved(new SnapshotStats.Saved(System.nanoTime() - start, Files.size(target),
+        metadata.timestamp(), target.toString()));
     delete(
         metadata.persistenceId(),
         e -> e.seqNr() == metadata.sequenceNr() && !e.path().equals(target));

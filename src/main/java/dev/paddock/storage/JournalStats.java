@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -30,6 +31,7 @@ public final class JournalStats {
   private final AtomicLong segmentsDeleted = new AtomicLong();
   private final AtomicLong tornBytesDropped = new AtomicLong();
   private final AtomicLong txnsLogged = new AtomicLong();
+  private volatile LongConsumer fsyncObserver = nanos -> {};
 
   /**
    * Held by the writer thread while it processes one group commit. Tests hold it to make
@@ -124,8 +126,17 @@ public final class JournalStats {
     batches.incrementAndGet();
   }
 
-  void fsync() {
+  void fsync(long nanos) {
     fsyncs.incrementAndGet();
+    fsyncObserver.accept(nanos);
+  }
+
+  /**
+   * Receives the duration of every fsync of the log, on the writer thread, so metrics can keep
+   * a latency histogram; it must be quick and must not throw.
+   */
+  public void onFsync(LongConsumer observer) {
+    this.fsyncObserver = observer;
   }
 
   void segmentCreated() {

@@ -313,8 +313,9 @@ final class JournalWriter {
   }
 
   private void force() throws IOException {
+    long start = System.nanoTime();
     state.active.channel.force(false);
-    stats.fsync();
+    stats.fsync(System.nanoTime() - start);
     dirty = false;
   }
 

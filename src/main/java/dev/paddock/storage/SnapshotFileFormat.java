@@ -114,11 +114,11 @@ final class SnapshotFileFormat {
         throw corrupt(file, "contents (" + storedPid + ", " + storedSeqNr + ", "
             + storedTimestamp + ") do not match the file name");
       }
-      Object meta = r.in.readByte() != 0 ? ser.deserialize(r.readPayload()) : null;
+      Object meta = r.in.readByte() != 0 ? offline(ser, file).deserialize(r.readPayload()) : null;
       byte kind = r.in.readByte();
       Object snapshot;
       if (kind == KIND_SERIALIZED) {
-        snapshot = ser.deserialize(r.readPayload());
+        snapshot = offline(ser, file).deserialize(r.readPayload());
       } else if (kind == KIND_STREAMED) {
         String typeKey = r.readString();
         StreamableSnapshot.Reader reader =
@@ -138,6 +138,16 @@ final class SnapshotFileFormat {
           new SnapshotMetadata(storedPid, storedSeqNr, storedTimestamp, Option.apply(meta)),
           snapshot);
     }
+  }
+
+  /** Offline readers pass no serialization; only streamed snapshots can be read then. */
+  private static PayloadSerialization offline(PayloadSerialization ser, Path file)
+      throws IOException {
+    if (ser == null) {
+      throw new IOException("Snapshot " + file + " holds a payload that only a running actor "
+          + "system can deserialize");
+    }
+    return ser;
   }
 
   /** Checks trailer and checksum; returns the length of the checksummed content. */

@@ -54,7 +54,7 @@ public record StoredTree(TreeSnapshot tree, List<Long> keptZxids) implements Str
     return new StoredTree(tree, kept);
   }
 
-  static void registerReader() {
+  public static void registerReader() {
     StreamableSnapshot.register(TYPE_KEY, StoredTree::readFrom);
   }
 }

@@ -3,6 +3,7 @@ package dev.paddock.wire;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.JournalStats;
+import dev.paddock.zab.ZabStats;
 import dev.paddock.tree.TreeView;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -25,7 +26,8 @@ record ClientPortEnv(
     WireStats stats,
     Set<String> words,
     int boundPort,
-    JournalStats journal) {
+    JournalStats journal,
+    ZabStats leader) {
 
   /**
    * Requests a connection may have in flight before it stops reading from its socket

@@ -3,6 +3,7 @@ package dev.paddock.wire;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.JournalStats;
+import dev.paddock.zab.ZabStats;
 import dev.paddock.tree.TreeView;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   private final TreeView view;
   private final Supplier<String> mode;
   private final Materializer mat;
-  private final WireStats stats = new WireStats();
+  private final WireStats stats;
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final List<ActorRef<InetSocketAddress>> waiting = new ArrayList<>();
   private Tcp.ServerBinding binding;
@@ -87,6 +88,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     this.view = view;
     this.mode = mode;
     this.mat = Materializer.createMaterializer(ctx);
+    this.stats = ClientPortStats.get(ctx.getSystem()).wire();
     ActorRef<Command> self = ctx.getSelf();
     var bound = Tcp.get(ctx.getSystem())
         .bind(settings.address(), settings.port())
@@ -131,7 +133,8 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     InetSocketAddress local = binding.localAddress();
     env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
         FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(),
-        JournalStats.forPlugin(getContext().getSystem(), settings.journalPluginId()));
+        JournalStats.forPlugin(getContext().getSystem(), settings.journalPluginId()),
+        ZabStats.get(getContext().getSystem()));
     getContext().getLog().info("listening for ZooKeeper clients on {}", local);
     waiting.forEach(w -> w.tell(local));
     waiting.clear();

@@ -51,6 +51,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private record WordInfo(String word, DataTreeActor.Info info, Throwable failure)
       implements Command {}
 
+  private record WordWatches(String word, DataTreeActor.Watches watches, Throwable failure)
+      implements Command {}
+
   private record HandshakeTimeout() implements Command {}
 
   private record CloseTimeout() implements Command {}
@@ -130,6 +133,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(StreamEnded.class, this::onStreamEnded)
         .onMessage(FromSession.class, f -> onSession(f.output()))
         .onMessage(WordInfo.class, this::onWordInfo)
+        .onMessage(WordWatches.class, this::onWordWatches)
         .onMessage(HandshakeTimeout.class, t -> {
           if (phase != Phase.FRESH) {
             return this;
@@ -168,7 +172,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     env.stats().packetReceived();
     cstats.received();
     if (in instanceof FrameDecoder.FourLetterWord w) {
-      return onWord(w.word());
+      return onWord(w.word(), w.argument());
     }
     byte[] payload = ((FrameDecoder.Frame) in).payload();
     Behavior<Command> next = phase == Phase.FRESH ? onHandshake(payload) : onRequest(payload);
@@ -283,7 +287,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       Long start = pings.pollFirst();
       if (start != null) {
         long ms = (System.nanoTime() - start) / 1_000_000L;
-        env.stats().requestFinished(ms);
+        env.stats().requestFinished(ms, OpCodes.PING);
         cstats.responded(OpCodes.PING_XID, p.zxid(), OpCodes.PING, ms);
       }
       send(Packets.reply(OpCodes.PING_XID, p.zxid(), 0, null));
@@ -373,7 +377,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     while (!pending.isEmpty() && pending.peekFirst().bytes != null) {
       Entry e = pending.pollFirst();
       long ms = (System.nanoTime() - e.startNanos) / 1_000_000L;
-      env.stats().requestFinished(ms);
+      env.stats().requestFinished(ms, e.opcode);
       cstats.responded(e.xid, e.zxid, e.opcode, ms);
       send(e.bytes);
     }
@@ -397,7 +401,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   // ---- four-letter words ----
 
-  private Behavior<Command> onWord(String word) {
+  private Behavior<Command> onWord(String word, long argument) {
     timers.cancel(new HandshakeTimeout());
     phase = Phase.WORD;
     if (!env.words().contains(word) || !FourLetterWords.IMPLEMENTED.contains(word)) {
@@ -405,12 +409,30 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       return answerWord(FourLetterWords.notEnabled(word));
     }
     log().info("Processing {} command from {}", word, remoteText);
+    if (word.equals("stmk")) {
+      env.stats().traceMask(argument);
+    }
+    if (FourLetterWords.needsWatches(word)) {
+      if (env.mode().get() == null) {
+        return answerWord(FourLetterWords.NOT_SERVING);
+      }
+      getContext().ask(DataTreeActor.Watches.class, env.tree(), Duration.ofSeconds(10),
+          DataTreeActor.GetWatches::new, (ws, failure) -> new WordWatches(word, ws, failure));
+      return this;
+    }
     if (!FourLetterWords.needsTree(word)) {
       return answerWord(FourLetterWords.render(word, env, null));
     }
     getContext().ask(DataTreeActor.Info.class, env.tree(), Duration.ofSeconds(10),
         DataTreeActor.GetInfo::new, (info, failure) -> new WordInfo(word, info, failure));
     return this;
+  }
+
+  private Behavior<Command> onWordWatches(WordWatches w) {
+    if (w.failure() != null) {
+      return answerWord(FourLetterWords.NOT_SERVING);
+    }
+    return answerWord(FourLetterWords.renderWatches(w.word(), w.watches()));
   }
 
   private Behavior<Command> onWordInfo(WordInfo w) {

@@ -68,6 +68,12 @@ final class ConnectionStats {
     latency.add(latencyMs);
   }
 
+  synchronized ClientPortStats.Connection view() {
+    return new ClientPortStats.Connection(remote, reading, queued, received, sent, sessionId,
+        timeoutMs, lastOp, established, lastCxid, lastZxid, lastResponseTime, lastLatency,
+        latency.min(), latency.avgWhole(), latency.max());
+  }
+
   /** crst. */
   synchronized void reset() {
     received = 0;

@@ -28,7 +28,8 @@ final class FourLetterWords {
 
   /** Words this server can answer; ZooKeeper knows a few more (see FrameDecoder). */
   static final Set<String> IMPLEMENTED = Set.of("ruok", "srvr", "stat", "mntr", "conf", "cons",
-      "wchs", "dump", "envi", "isro", "srst", "crst");
+      "wchs", "dump", "envi", "isro", "srst", "crst", "wchc", "wchp", "dirs", "gtmk", "stmk",
+      "hash");
 
   private FourLetterWords() {}
 
@@ -49,9 +50,42 @@ final class FourLetterWords {
 
   static boolean needsTree(String word) {
     return switch (word) {
-      case "srvr", "stat", "mntr", "wchs", "dump" -> true;
+      case "srvr", "stat", "mntr", "wchs", "dump", "hash" -> true;
       default -> false;
     };
+  }
+
+  static boolean needsWatches(String word) {
+    return word.equals("wchc") || word.equals("wchp");
+  }
+
+  /**
+   * wchc lists each session's watched paths, wchp each path's sessions, as ZooKeeper's
+   * WatchManager.dumpWatches does (data and child watches together here).
+   */
+  static String renderWatches(String word, DataTreeActor.Watches watches) {
+    StringBuilder sb = new StringBuilder();
+    if (word.equals("wchc")) {
+      watches.bySession().forEach((id, paths) -> {
+        sb.append("0x").append(Long.toHexString(id)).append('\n');
+        paths.forEach(p -> sb.append('\t').append(p).append('\n'));
+      });
+    } else {
+      byPath(watches).forEach((path, ids) -> {
+        sb.append(path).append('\n');
+        ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
+      });
+    }
+    return sb.append('\n').toString();
+  }
+
+  /** Sessions watching each path, paths in order. */
+  static java.util.SortedMap<String, java.util.SortedSet<Long>> byPath(
+      DataTreeActor.Watches watches) {
+    java.util.SortedMap<String, java.util.SortedSet<Long>> out = new java.util.TreeMap<>();
+    watches.bySession().forEach((id, paths) -> paths.forEach(
+        p -> out.computeIfAbsent(p, k -> new java.util.TreeSet<>()).add(id)));
+    return out;
   }
 
   static String notEnabled(String word) {
@@ -88,6 +122,11 @@ final class FourLetterWords {
         stats.reset();
         yield "Server stats reset.\n";
       }
+      case "dirs" -> "datadir_size: " + size(env.settings().conf().dataDir()) + "\nlogdir_size: "
+          + size(env.settings().conf().dataLogDir()) + "\n";
+      case "gtmk", "stmk" -> Long.toString(stats.traceMask());
+      // ZooKeeper prints its digest log; Paddock has the digest of the tree as it is now.
+      case "hash" -> Long.toHexString(info.lastZxid()) + ": " + info.digest() + "\n";
       case "crst" -> {
         stats.connections().forEach(ConnectionStats::reset);
         yield "Connection stats reset.\n";
@@ -149,7 +188,7 @@ final class FourLetterWords {
         + "serverId=" + (standalone ? 0 : s.myId()) + "\n";
   }
 
-  private static long size(Path dir) {
+  static long size(Path dir) {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
@@ -218,6 +257,9 @@ final class FourLetterWords {
       metric(sb, "max_file_descriptor_count", unix.getMaxFileDescriptorCount());
     }
     metric(sb, "auth_failed_count", s.authFailedCount());
+    if (env.mode().get().equals("leader")) {
+      leaderMetrics(sb, env.leader().learners());
+    }
     if (env.journal() != null) {
       // Paddock's own: group commit at work (txns made durable per fsync of the log).
       long fsyncs = env.journal().snapshot().fsyncs();
@@ -228,6 +270,19 @@ final class FourLetterWords {
           java.util.Locale.ROOT, "%.1f", (double) txns / fsyncs));
     }
     return sb.toString();
+  }
+
+  /**
+   * The leader's view of its learners. ZooKeeper 3.5+ names the count zk_learners; zk_followers
+   * is the older name that monitoring scripts still read, so both are printed.
+   */
+  private static void leaderMetrics(StringBuilder sb, dev.paddock.zab.ZabStats.Learners l) {
+    metric(sb, "learners", l.learners());
+    metric(sb, "followers", l.learners());
+    metric(sb, "synced_followers", l.syncedFollowers());
+    metric(sb, "synced_non_voting_followers", 0);
+    metric(sb, "synced_observers", l.syncedObservers());
+    metric(sb, "pending_syncs", l.pendingSyncs());
   }
 
   private static void metric(StringBuilder sb, String key, Object value) {

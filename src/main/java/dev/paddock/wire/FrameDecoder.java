@@ -24,7 +24,8 @@ final class FrameDecoder extends GraphStage<FlowShape<ByteString, FrameDecoder.I
 
   record Frame(byte[] payload) implements Inbound {}
 
-  record FourLetterWord(String word) implements Inbound {}
+  /** @param argument stmk's trace mask (the eight bytes after the word); 0 for other words */
+  record FourLetterWord(String word, long argument) implements Inbound {}
 
   record Malformed(String reason) implements Inbound {}
 
@@ -103,11 +104,23 @@ final class FrameDecoder extends GraphStage<FlowShape<ByteString, FrameDecoder.I
           }
           int len = buffer.iterator().getInt(ByteOrder.BIG_ENDIAN);
           if (first) {
-            first = false;
             String word = fourLetterWord(len);
+            if (word != null && word.equals("stmk")) {
+              // ZooKeeper reads the new trace mask as a long right after the word.
+              if (buffer.size() < 12) {
+                need();
+                return;
+              }
+              first = false;
+              stopped = true;
+              push(out, new FourLetterWord(word,
+                  buffer.drop(4).iterator().getLong(ByteOrder.BIG_ENDIAN)));
+              return;
+            }
+            first = false;
             if (word != null) {
               stopped = true;
-              push(out, new FourLetterWord(word));
+              push(out, new FourLetterWord(word, 0));
               return;
             }
           }

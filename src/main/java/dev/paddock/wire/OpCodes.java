@@ -50,6 +50,15 @@ final class OpCodes {
 
   private OpCodes() {}
 
+  /** Whether ZooKeeper counts the request as an update (quorum) rather than a read. */
+  static boolean isUpdate(int opcode) {
+    return switch (opcode) {
+      case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, DELETE_CONTAINER, SET_ACL,
+          SET_DATA, CHECK, MULTI, RECONFIG, CLOSE_SESSION, CREATE_SESSION, ERROR -> true;
+      default -> false;
+    };
+  }
+
   /** The four-letter abbreviation ZooKeeper shows as a connection's last operation. */
   static String lastOpName(int opcode) {
     return switch (opcode) {

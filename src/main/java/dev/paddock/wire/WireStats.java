@@ -19,6 +19,12 @@ final class WireStats {
   private final Latency latency = new Latency();
   private final ConcurrentHashMap<Long, ConnectionStats> connections = new ConcurrentHashMap<>();
   private final AtomicLong nextConnection = new AtomicLong();
+  /** ZooKeeper's text trace mask (gtmk/stmk); Paddock keeps it for scripts, logging ignores it. */
+  private final AtomicLong traceMask = new AtomicLong(DEFAULT_TRACE_MASK);
+  private volatile ClientPortStats.LatencyObserver latencyObserver = (update, ms) -> {};
+
+  /** ZooTrace's default: client requests, server packets and client pings... as 3.9 starts. */
+  static final long DEFAULT_TRACE_MASK = 306;
 
   /** min/avg/max in whole milliseconds, as AvgMinMaxCounter keeps them. */
   static final class Latency {
@@ -100,9 +106,22 @@ final class WireStats {
     outstanding.incrementAndGet();
   }
 
-  void requestFinished(long latencyMs) {
+  void requestFinished(long latencyMs, int opcode) {
     outstanding.decrementAndGet();
     latency.add(latencyMs);
+    latencyObserver.observe(OpCodes.isUpdate(opcode), latencyMs);
+  }
+
+  void onLatency(ClientPortStats.LatencyObserver observer) {
+    latencyObserver = observer;
+  }
+
+  long traceMask() {
+    return traceMask.get();
+  }
+
+  void traceMask(long mask) {
+    traceMask.set(mask);
   }
 
   /** A request that will never be answered (its connection went away). */

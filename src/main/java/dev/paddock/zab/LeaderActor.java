@@ -46,6 +46,8 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
   private final LeaderState state;
   private final RoleShell<Command> shell;
   private final Map<Integer, ActorRef<ProposalQueue.Command>> queues = new HashMap<>();
+  private final ZabStats stats;
+  private final ZabStats.ProposalClock proposalClock;
 
   public static Behavior<Command> create(Zab env) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -64,6 +66,9 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         tree -> {
           throw new IllegalStateException("a leader saves no SNAP trees");
         });
+    this.stats = ZabStats.get(ctx.getSystem());
+    this.proposalClock = stats.proposalClock();
+    stats.publish(List.of());
     timers.startTimerWithFixedDelay(new Timer(new ZabEvent.Tick()), env.timers().tick());
     timers.startTimerWithFixedDelay(new Timer(new ZabEvent.Beat()), env.timers().leaderBeat());
     if (!env.containerCheckInterval().isZero()) {
@@ -83,7 +88,11 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
         .onMessage(FromSession.class, f -> step(fromSession(f.request())))
         .onMessage(FromLog.class, f -> step(new ZabEvent.Logged(f.logged().lastZxid())))
         .onMessage(ControlDone.class, d -> step(shell.confirmed()))
-        .onMessage(Timer.class, t -> step(t.event()))
+        .onMessage(Timer.class, t -> {
+          Behavior<Command> next = step(t.event());
+          stats.publish(next == this ? state.learners() : List.of());
+          return next;
+        })
         .onMessage(ReapContainers.class, r -> reapContainers())
         .build();
   }
@@ -103,7 +112,18 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
   }
 
   private Behavior<Command> carryOut(List<ZabEffect> effects) {
-    return shell.run(effects, this::onQueueEffect) ? this : Behaviors.stopped();
+    for (ZabEffect e : effects) {
+      if (e instanceof ZabEffect.Persist p && p.op() instanceof LogOp.Append a) {
+        a.entries().forEach(entry -> proposalClock.proposed(entry.zxid()));
+      } else if (e instanceof ZabEffect.Apply a && !a.entries().isEmpty()) {
+        proposalClock.committed(a.entries().get(a.entries().size() - 1).zxid());
+      }
+    }
+    if (shell.run(effects, this::onQueueEffect)) {
+      return this;
+    }
+    stats.publish(List.of());
+    return Behaviors.stopped();
   }
 
   private boolean onQueueEffect(ZabEffect e) {

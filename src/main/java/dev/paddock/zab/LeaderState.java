@@ -167,13 +167,15 @@ public final class LeaderState {
     return lastProposed;
   }
 
-  /** Learners in touch and synced (for status reports). */
-  public int syncedLearners() {
-    int n = 0;
+  /** The connected learners by id, with their stage (for status reports). */
+  public List<ZabStats.Learner> learners() {
+    List<ZabStats.Learner> all = new ArrayList<>();
     for (LearnerPeer l : learners.values()) {
-      n += l.stage == LearnerPeer.Stage.UP_TO_DATE ? 1 : 0;
+      all.add(new ZabStats.Learner(l.id, l.observer,
+          l.stage.name().toLowerCase(java.util.Locale.ROOT)));
     }
-    return n;
+    all.sort(java.util.Comparator.comparingInt(ZabStats.Learner::id));
+    return all;
   }
 
   private List<ZabEffect> drain() {

@@ -45,6 +45,7 @@ final class PaddockCluster extends Cluster {
         + "  peer-port = " + peer + "\n"
         + "  client-port = " + client + "\n"
         + "  client-port-address = \"127.0.0.1\"\n"
+        + "  admin.port = 0\n"
         + "  tick-time = " + TICK_TIME + "\n"
         + "  data-dir = \"" + c.dir.resolve("data") + "\"\n"
         + "}\n");
@@ -72,6 +73,7 @@ final class PaddockCluster extends Cluster {
         + "  init-limit = 10\n"
         + "  sync-limit = 5\n"
         + "  client-port-address = \"127.0.0.1\"\n"
+        + "  admin.port = 0\n"
         + "  servers = [\n" + servers + "  ]\n}\n");
     for (int i = 1; i <= 3; i++) {
       Path conf = c.dir.resolve("node" + i + ".conf");

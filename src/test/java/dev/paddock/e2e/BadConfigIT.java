@@ -77,4 +77,37 @@ class BadConfigIT {
         + "    { id = 2, host = \"127.0.0.1\", peer-port = 2889, client-port = 2182 }\n  ]\n}\n");
     assertRejected("paddock.my-id", run("-Dconfig.file=bad.conf"));
   }
+
+  @Test
+  void adminPortInUseNamesThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertRejected("paddock.admin.port", run("-Dpaddock.client-port=0",
+          "-Dpaddock.peer-port=0", "-Dpaddock.admin.port=" + taken.getLocalPort()));
+    }
+  }
+
+  @Test
+  void unknownArgumentNamesTheCommands() throws Exception {
+    Outcome o = run("-Dpaddock.client-port=0", "snapshots");
+    assertRejected("unexpected argument 'snapshots'", o);
+    assertTrue(o.output().contains("import-zookeeper"), o.output());
+  }
+
+  @Test
+  void toolsRunFromTheJar() throws Exception {
+    Outcome help = run("--help");
+    assertEquals(0, help.exit(), help.output());
+    for (String command : List.of("snapshot", "log", "verify", "backup", "restore",
+        "import-zookeeper")) {
+      assertTrue(help.output().contains(command), help.output());
+    }
+    Files.createDirectories(dir.resolve("empty"));
+    Outcome verify = run("verify", "empty");
+    assertEquals(0, verify.exit(), verify.output());
+    assertTrue(verify.output().endsWith("OK"), verify.output());
+    Outcome missing = run("restore", "--from", "nothing.backup");
+    assertEquals(2, missing.exit(), missing.output());
+    assertTrue(missing.output().contains("--data"), missing.output());
+  }
 }

@@ -41,7 +41,9 @@ public final class NodeProcess implements AutoCloseable {
   public void start() throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar().toString(), "-Dconfig.file=" + config));
+        "-Xmx512m", "-jar", jar().toString(), "-Dconfig.file=" + config,
+        // Any free port: other builds on the machine may hold the default 8080.
+        "-Dpaddock.admin.port=0"));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(config.getParent().toFile())
         .redirectErrorStream(true)
