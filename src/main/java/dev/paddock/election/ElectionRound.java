@@ -33,7 +33,8 @@ public final class ElectionRound {
   public record Timing(Duration finalizeWait, Duration maxResend) {}
 
   private final int myId;
-  private final Set<Integer> everyone;
+  /** In id order: the same run sends in the same order, whatever the JVM's set iteration. */
+  private final List<Integer> everyone;
   private final ElectionState state;
   private final Timing timing;
   private Duration resend;
@@ -43,7 +44,7 @@ public final class ElectionRound {
   public ElectionRound(int myId, Set<Integer> voters, Set<Integer> everyone, boolean observer,
       Vote self, long lastClock, Timing timing) {
     this.myId = myId;
-    this.everyone = Set.copyOf(everyone);
+    this.everyone = everyone.stream().sorted().toList();
     this.state = new ElectionState(myId, voters, observer, self, lastClock);
     this.timing = timing;
     this.resend = timing.finalizeWait();

@@ -51,9 +51,7 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
   private final int myId;
   private final long incarnation = ThreadLocalRandom.current().nextLong();
   private final Map<Integer, ActorRef<Command>> remotes = new HashMap<>();
-  private final Map<Integer, Long> sendSeq = new HashMap<>();
-  private final Map<Integer, Long> recvSeq = new HashMap<>();
-  private final Map<Integer, Long> recvIncarnation = new HashMap<>();
+  private final LinkSequencer links = new LinkSequencer();
   private final Set<Integer> cut = new HashSet<>();
   private ActorRef<Inbound> inbox;
 
@@ -104,7 +102,7 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
       getContext().getLog().warn("no peer with id {}", s.to());
       return this;
     }
-    long seq = sendSeq.merge(s.to(), 1L, Long::sum);
+    long seq = links.nextSeq(s.to());
     if (!cut.contains(s.to())) {
       remote.tell(new Envelope(myId, incarnation, seq, s.message()));
     }
@@ -113,26 +111,15 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
 
   private Behavior<Command> onEnvelope(Envelope e) {
     if (cut.contains(e.from())) {
-      // Even before anything from this peer was delivered: after the heal the next message
-      // must show up as a gap, not as the start of an intact stream.
-      recvIncarnation.putIfAbsent(e.from(), e.incarnation());
+      links.ignored(e.from(), e.incarnation());
       return this;
     }
     if (inbox == null) {
       return this;
     }
-    Long knownIncarnation = recvIncarnation.get(e.from());
-    long expected = recvSeq.getOrDefault(e.from(), 0L) + 1;
-    boolean fresh = knownIncarnation == null || knownIncarnation != e.incarnation();
-    if (fresh) {
-      recvIncarnation.put(e.from(), e.incarnation());
-      if (knownIncarnation != null) {
-        inbox.tell(new LinkReset(e.from()));
-      }
-    } else if (e.seq() != expected) {
+    if (links.arrivedNeedsReset(e.from(), e.incarnation(), e.seq())) {
       inbox.tell(new LinkReset(e.from()));
     }
-    recvSeq.put(e.from(), e.seq());
     inbox.tell(new Delivered(e.from(), e.message()));
     return this;
   }

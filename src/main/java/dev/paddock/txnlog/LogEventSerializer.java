@@ -25,6 +25,7 @@ public final class LogEventSerializer extends SerializerWithStringManifest {
   private static final String RESTORED = "R";
   private static final String CHECKPOINT = "C";
   private static final String TAKEN = "S";
+  private static final String PURGED = "P";
 
   public LogEventSerializer(ExtendedActorSystem system) {}
 
@@ -45,6 +46,8 @@ public final class LogEventSerializer extends SerializerWithStringManifest {
       return TRUNCATED;
     } else if (o instanceof TxnLog.Restored) {
       return RESTORED;
+    } else if (o instanceof TxnLog.Purged) {
+      return PURGED;
     } else if (o instanceof TxnLog.Checkpoint) {
       return CHECKPOINT;
     } else if (o instanceof TreeSnapshotter.Taken) {
@@ -76,6 +79,8 @@ public final class LogEventSerializer extends SerializerWithStringManifest {
         out.writeLong(c.lastZxid());
       } else if (o instanceof TreeSnapshotter.Taken t) {
         out.writeLong(t.zxid());
+      } else if (o instanceof TxnLog.Purged p) {
+        out.writeLong(p.zxid());
       } else {
         throw new IllegalArgumentException("cannot serialize " + o.getClass());
       }
@@ -103,6 +108,7 @@ public final class LogEventSerializer extends SerializerWithStringManifest {
         case RESTORED -> new TxnLog.Restored(in.readLong());
         case CHECKPOINT -> new TxnLog.Checkpoint(in.readLong(), in.readLong(), in.readLong());
         case TAKEN -> new TreeSnapshotter.Taken(in.readLong());
+        case PURGED -> new TxnLog.Purged(in.readLong());
         default -> throw new NotSerializableException("unknown manifest " + manifest);
       };
     } catch (IOException e) {

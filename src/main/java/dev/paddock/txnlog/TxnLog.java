@@ -2,8 +2,6 @@ package dev.paddock.txnlog;
 
 import dev.paddock.storage.JournalStats;
 import dev.paddock.txn.TxnEntry;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,7 +22,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * txns not yet covered by the newest tree snapshot, for recovery and for DIFF sync.
  */
 public final class TxnLog
-    extends EventSourcedBehavior<TxnLog.Command, TxnLog.Event, TxnLog.State> {
+    extends EventSourcedBehavior<TxnLog.Command, TxnLog.Event, TxnLogState> {
 
   public sealed interface Command {}
 
@@ -72,20 +70,12 @@ public final class TxnLog
   public record Checkpoint(long acceptedEpoch, long currentEpoch, long lastZxid)
       implements Event {}
 
-  /** Mutable, owned by this behavior alone; replies carry copies. */
-  public static final class State {
-    long acceptedEpoch;
-    long currentEpoch;
-    long lastZxid;
-    long baseZxid;
-    final ArrayList<TxnEntry> entries = new ArrayList<>();
-    /** (journal sequence number, highest zxid in that event) of each batch still journaled. */
-    final ArrayDeque<long[]> batchMarks = new ArrayDeque<>();
-
-    Snapshot copy() {
-      return new Snapshot(acceptedEpoch, currentEpoch, lastZxid, baseZxid, List.copyOf(entries));
-    }
-  }
+  /**
+   * Written with the checkpoint before a prefix of the journal is deleted: the txns up to
+   * {@code zxid} may be gone from the journal, so recovery knows where its history begins and
+   * that a tree older than this cannot be continued from the log.
+   */
+  public record Purged(long zxid) implements Event {}
 
   private final ActorContext<Command> ctx;
   private final ActorRef<Snapshot> onRecovered;
@@ -111,23 +101,23 @@ public final class TxnLog
   }
 
   @Override
-  public State emptyState() {
-    return new State();
+  public TxnLogState emptyState() {
+    return new TxnLogState();
   }
 
   @Override
-  public CommandHandler<Command, Event, State> commandHandler() {
+  public CommandHandler<Command, Event, TxnLogState> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Append.class, (s, c) -> {
           if (c.entries().isEmpty()) {
-            c.replyTo().tell(new Appended(s.lastZxid, 0));
+            c.replyTo().tell(new Appended(s.lastZxid(), 0));
             return Effect().none();
           }
           return Effect().persist(new Batch(c.entries()))
               .thenRun(st -> {
                 stats.txnsLogged(c.entries().size());
-                c.replyTo().tell(new Appended(st.lastZxid, c.entries().size()));
+                c.replyTo().tell(new Appended(st.lastZxid(), c.entries().size()));
               });
         })
         .onCommand(AcceptEpoch.class, (s, c) -> Effect().persist(new EpochAccepted(c.epoch()))
@@ -146,95 +136,32 @@ public final class TxnLog
         .build();
   }
 
-  private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onPurge(
-      State s, Purge p) {
-    trimMemory(s, p.newestSnapshotZxid());
-    long deleteTo = 0;
-    for (long[] mark : s.batchMarks) {
-      if (mark[1] <= p.oldestKeptZxid()) {
-        deleteTo = mark[0];
-      } else {
-        break;
-      }
-    }
-    if (deleteTo == 0) {
+  private org.apache.pekko.persistence.typed.javadsl.Effect<Event, TxnLogState> onPurge(
+      TxnLogState s, Purge p) {
+    s.trimMemory(p.newestSnapshotZxid());
+    long[] point = s.purgePoint(p.oldestKeptZxid());
+    if (point == null) {
       return Effect().none();
     }
-    long upTo = deleteTo;
-    return Effect().persist(new Checkpoint(s.acceptedEpoch, s.currentEpoch, s.lastZxid))
-        .thenRun(st -> {
-          while (!st.batchMarks.isEmpty() && st.batchMarks.peekFirst()[0] <= upTo) {
-            st.batchMarks.pollFirst();
-          }
-          purge.deleteTo(upTo);
+    long upTo = point[0];
+    return Effect().persist(List.of(s.checkpoint(), new Purged(point[1]))).thenRun(st -> {
+      st.forgetBatchesUpTo(upTo);
+      purge.deleteTo(upTo);
+    });
+  }
+
+  @Override
+  public EventHandler<TxnLogState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((s, e) -> {
+          s.apply(e, lastSequenceNumber(ctx));
+          return s;
         });
   }
 
-  /** Txns at or below a durable tree snapshot are no longer needed in memory. */
-  private static void trimMemory(State s, long zxid) {
-    if (zxid <= s.baseZxid) {
-      return;
-    }
-    int drop = 0;
-    while (drop < s.entries.size() && s.entries.get(drop).zxid() <= zxid) {
-      drop++;
-    }
-    s.entries.subList(0, drop).clear();
-    s.baseZxid = zxid;
-  }
-
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(Batch.class, (s, e) -> {
-          for (TxnEntry t : e.entries()) {
-            if (t.zxid() > s.lastZxid) {
-              s.entries.add(t);
-              s.lastZxid = t.zxid();
-            }
-          }
-          s.batchMarks.addLast(new long[] {lastSequenceNumber(ctx), s.lastZxid});
-          return s;
-        })
-        .onEvent(EpochAccepted.class, (s, e) -> {
-          s.acceptedEpoch = Math.max(s.acceptedEpoch, e.epoch());
-          return s;
-        })
-        .onEvent(EpochCurrent.class, (s, e) -> {
-          s.currentEpoch = Math.max(s.currentEpoch, e.epoch());
-          s.acceptedEpoch = Math.max(s.acceptedEpoch, e.epoch());
-          return s;
-        })
-        .onEvent(Truncated.class, (s, e) -> {
-          int keep = s.entries.size();
-          while (keep > 0 && s.entries.get(keep - 1).zxid() > e.zxid()) {
-            keep--;
-          }
-          s.entries.subList(keep, s.entries.size()).clear();
-          s.lastZxid = Math.min(s.lastZxid, e.zxid());
-          return s;
-        })
-        .onEvent(Restored.class, (s, e) -> {
-          s.entries.clear();
-          s.lastZxid = e.zxid();
-          s.baseZxid = e.zxid();
-          return s;
-        })
-        .onEvent(Checkpoint.class, (s, e) -> {
-          s.acceptedEpoch = Math.max(s.acceptedEpoch, e.acceptedEpoch());
-          s.currentEpoch = Math.max(s.currentEpoch, e.currentEpoch());
-          if (s.entries.isEmpty() && e.lastZxid() > s.lastZxid) {
-            s.lastZxid = e.lastZxid();
-            s.baseZxid = Math.max(s.baseZxid, e.lastZxid());
-          }
-          return s;
-        })
-        .build();
-  }
-
-  @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<TxnLogState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), s -> onRecovered.tell(s.copy()))
         .build();

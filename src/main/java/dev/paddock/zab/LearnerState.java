@@ -70,7 +70,9 @@ public final class LearnerState {
     this.startAcceptedEpoch = acceptedEpoch;
     this.currentEpoch = logState.currentEpoch();
     long applied = tree.get().zxid();
-    this.lastLogged = Math.max(logState.lastZxid(), applied);
+    // The log, not the tree, says what to sync from: a commit may be applied before it is
+    // durable here, and a tree ahead of its log must not let the log skip those txns.
+    this.lastLogged = logState.lastZxid();
     for (TxnEntry e : logState.entries()) {
       if (e.zxid() > applied) {
         pending.addLast(e);

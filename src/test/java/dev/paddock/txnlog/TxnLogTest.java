@@ -46,7 +46,7 @@ class TxnLogTest {
   private static final AtomicInteger ids = new AtomicInteger();
 
   private TestProbe<TxnLog.Snapshot> recovered;
-  private EventSourcedBehaviorTestKit<TxnLog.Command, TxnLog.Event, TxnLog.State> log;
+  private EventSourcedBehaviorTestKit<TxnLog.Command, TxnLog.Event, TxnLogState> log;
   private String persistenceId;
 
   @AfterAll
