@@ -91,11 +91,21 @@ public final class ElectionState {
       }
     }
     settled.put(from, n);
-    Map<Integer, Vote> votes = new HashMap<>();
-    settled.forEach((id, note) -> votes.put(id, note.vote()));
-    if (hasQuorum(votes, n.vote()) && leaderConfirmed(n.vote(), n.electionEpoch())) {
+    // Servers that joined one leader at different times carry different votes for it (its
+    // zxid and epoch when each decided): a quorum that follows the same leader, which says it
+    // leads, is enough to join it.
+    int leader = n.vote().leaderId();
+    int following = 0;
+    for (Map.Entry<Integer, Notification> e : settled.entrySet()) {
+      if (voters.contains(e.getKey()) && e.getValue().vote().leaderId() == leader) {
+        following++;
+      }
+    }
+    Notification fromLeader = settled.get(leader);
+    if (following >= voters.size() / 2 + 1 && fromLeader != null
+        && fromLeader.state() == ServerState.LEADING) {
       clock = Math.max(clock, n.electionEpoch());
-      return new Step(false, false, null, n.vote());
+      return new Step(false, false, null, fromLeader.vote());
     }
     return Step.NOTHING;
   }

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -69,6 +70,13 @@ public final class Main {
     ActorSystem<?> system = ActorSystem.create(NodeGuardian.create(settings),
         PekkoConfig.SYSTEM_NAME, PekkoConfig.forNode(settings, loaded));
     system.getWhenTerminated().toCompletableFuture().join();
+    // Only a requested stop (SIGTERM) is a clean exit; a server that stopped itself did so
+    // because it must not run.
+    boolean requested = CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(r -> r == CoordinatedShutdown.jvmExitReason()).isPresent();
+    if (!requested) {
+      System.exit(1);
+    }
   }
 
   /** How the tools find and open a server's storage. */

@@ -254,6 +254,17 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       probeStorage();
       return this;
     }
+    long treeZxid = recoveredTree.tree() == null ? 0 : recoveredTree.tree().zxid();
+    if (tree == null && treeZxid < recoveredLog.baseZxid()) {
+      // Starting would jump over the txns between: acknowledged writes could vanish.
+      getContext().getLog().error("refusing to start: the transaction log in {} begins after "
+          + "zxid 0x{}, but the newest readable snapshot in {} is at 0x{}; the txns between "
+          + "are gone. Restore the snapshots, or empty this server's data and log directories "
+          + "so it syncs from the ensemble", settings.dataLogDir(),
+          Long.toHexString(recoveredLog.baseZxid()), settings.dataDir().resolve("snapshots"),
+          Long.toHexString(treeZxid));
+      return Behaviors.stopped();
+    }
     storageHealthy = true;
     if (tree == null) {
       DataTree initial = recoveredTree.tree() == null ? new DataTree()

@@ -246,6 +246,10 @@ public final class LearnerState {
     snapBytes = null;
     out.add(new ZabEffect.CrashPoint(CrashPoints.LEARNER_SNAP_RECEIVED));
     busy = true;
+    // The tree holds committed txns only, so it may change before the snapshot is durable;
+    // it must change even if this role ends before then, or a snapshot that becomes durable
+    // later would have the log forget txns the tree does not hold.
+    out.add(new ZabEffect.ReplaceTree(received));
     out.add(new ZabEffect.SaveSnapshot(received));
   }
 
@@ -259,7 +263,6 @@ public final class LearnerState {
     TreeSnapshot t = s.tree();
     pending.clear();
     lastLogged = t.zxid();
-    out.add(new ZabEffect.ReplaceTree(t));
     persist(new LogOp.Restore(t.zxid()));
   }
 

@@ -184,4 +184,23 @@ class ElectionStateTest {
     assertNull(s.receive(3, following(self, 5)).decided(),
         "followers of an old election of this server are not a new mandate");
   }
+
+  /** Followers that joined at different times hold different votes for the same leader. */
+  @Test
+  void joinsALeaderAQuorumFollowsWhateverVotesTheyHold() {
+    ElectionState s = new ElectionState(1, THREE, false, new Vote(1, 0x60000003bL, 7), 0);
+    Vote leaderOwn = new Vote(3, 0x60000003bL, 6);
+    Vote followerOld = new Vote(3, 0x40000001aL, 5);
+    assertNull(s.receive(2, new Notification(followerOld, 8, ServerState.FOLLOWING)).decided());
+    ElectionState.Step step = s.receive(3, new Notification(leaderOwn, 8, ServerState.LEADING));
+    assertEquals(leaderOwn, step.decided());
+  }
+
+  @Test
+  void doesNotJoinALeaderThatDoesNotSayItLeads() {
+    ElectionState s = new ElectionState(1, THREE, false, new Vote(1, 5, 1), 0);
+    Vote v = new Vote(3, 9, 2);
+    s.receive(2, new Notification(v, 4, ServerState.FOLLOWING));
+    assertNull(s.receive(3, new Notification(v, 4, ServerState.FOLLOWING)).decided());
+  }
 }

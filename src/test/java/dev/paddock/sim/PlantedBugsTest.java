@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * power, this fails.
  */
 class PlantedBugsTest {
-  static final int BUDGET = Integer.getInteger("sim.bug-budget", 400);
+  static final int BUDGET = Integer.getInteger("sim.bug-budget", 8000);
 
   static Stream<Arguments> bugs() {
     return Stream.of(

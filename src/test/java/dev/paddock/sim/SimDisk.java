@@ -40,6 +40,9 @@ final class SimDisk {
 
     /** A write failed: the log stops, as the production log actor does. */
     void storageFailed(String why);
+
+    /** A record just became durable: true if the server crashes before anyone hears of it. */
+    boolean crashesAfterFsync();
   }
 
   private final Sched sched;
@@ -237,6 +240,9 @@ final class SimDisk {
     for (Rec rec : recs) {
       durable.add(rec);
       live.apply(rec.event(), rec.seq());
+    }
+    if (owner.crashesAfterFsync()) {
+      return;
     }
     if (item instanceof List<?>) {
       if (!orphaned) {

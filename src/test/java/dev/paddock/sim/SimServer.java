@@ -39,6 +39,8 @@ import java.util.Map;
 final class SimServer implements SimDisk.Owner {
   private static final org.slf4j.Logger QUIET = org.slf4j.helpers.NOPLogger.NOP_LOGGER;
 
+  private static final int DEBUG = Integer.getInteger("sim.debug-server", 0);
+
   final int id;
   final SimDisk disk;
   final SimSessions sessions;
@@ -94,6 +96,14 @@ final class SimServer implements SimDisk.Owner {
     return sim.sched.now();
   }
 
+  long acceptedEpoch() {
+    return disk.logState().acceptedEpoch();
+  }
+
+  long leaderEpoch() {
+    return leader == null ? -1 : leader.epoch();
+  }
+
   String role() {
     return !up ? "down" : leader != null ? "leader" : learner != null ? "follower"
         : election != null ? "looking" : "idle";
@@ -142,6 +152,9 @@ final class SimServer implements SimDisk.Owner {
     electionTimers.clear();
     queues.clear();
     serving = false;
+    // A new process starts its election clock and vote afresh.
+    electionClock = 0;
+    currentVote = null;
     pausedWork.clear();
     pausedUntil = 0;
     disk.crash();
@@ -432,6 +445,9 @@ final class SimServer implements SimDisk.Owner {
         roleStep(new ZabEvent.LinkLost(from));
       }
       if (m instanceof Notification n) {
+        if (DEBUG == id) {
+          sim.trace.add("s" + id + " got " + n + " from " + from + " election " + (election != null));
+        }
         if (election != null) {
           electionEffects(election.receive(from, n));
         } else if (state != ServerState.LOOKING && n.state() == ServerState.LOOKING
@@ -454,6 +470,16 @@ final class SimServer implements SimDisk.Owner {
   @Override
   public void persisted(LogOp op) {
     run(() -> roleStep(new ZabEvent.Persisted(op)));
+  }
+
+  @Override
+  public boolean crashesAfterFsync() {
+    if (sim.crashAt("after-fsync")) {
+      crash("durable, not yet acknowledged");
+      sim.scheduleRestart(this);
+      return true;
+    }
+    return false;
   }
 
   @Override

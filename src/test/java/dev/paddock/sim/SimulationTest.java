@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * command and the trace that led to it.
  */
 class SimulationTest {
-  static final int CI_SEEDS = Integer.getInteger("sim.ci-seeds", 120);
+  static final int CI_SEEDS = Integer.getInteger("sim.ci-seeds", 3000);
 
   @Test
   void randomFaultSchedulesFindNoViolation() {
@@ -30,6 +30,8 @@ class SimulationTest {
     long start = System.nanoTime();
     long ops = 0;
     long faults = 0;
+    long restarts = 0;
+    long epochs = 0;
     for (int i = 0; i < seeds; i++) {
       long seed = base + i;
       int servers = i % 3 == 2 ? 5 : 3;
@@ -39,12 +41,15 @@ class SimulationTest {
       }
       ops += r.ops();
       faults += r.faults();
+      restarts += r.operatorRestarts();
+      epochs += r.epochs();
       if (!r.ok()) {
         bad.add(r);
       }
     }
-    System.out.printf("seeds=%d violations=%d ops=%d faults=%d wall=%.1fs%n", seeds, bad.size(),
-        ops, faults, (System.nanoTime() - start) / 1e9);
+    System.out.printf("seeds=%d violations=%d ops=%d faults=%d epochs=%d operator-restarts=%d"
+        + " wall=%.1fs%n", seeds, bad.size(), ops, faults, epochs, restarts,
+        (System.nanoTime() - start) / 1e9);
     report(bad, seeds, bad.size());
   }
 

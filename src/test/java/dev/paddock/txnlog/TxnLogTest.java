@@ -225,7 +225,8 @@ class TxnLogTest {
   void purgeTrimsMemoryToTheNewestSnapshotAndTheJournalToTheOldest() {
     threeBatches();
     var result = log.runCommand(new TxnLog.Purge(Zxid.of(1, 6), Zxid.of(1, 3)));
-    assertEquals(List.of(new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8))), result.events());
+    assertEquals(List.of(new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)),
+        new TxnLog.Purged(Zxid.of(1, 3))), result.events());
     TxnLog.Snapshot s = state();
     assertEquals(Zxid.of(1, 6), s.baseZxid());
     assertEquals(range(1, 7, 8), zxids(s.entries()));
@@ -233,9 +234,12 @@ class TxnLogTest {
     // The first batch is covered by the oldest kept snapshot; the second is still needed to
     // recover from that snapshot.
     awaitJournal(List.of(new TxnLog.Batch(entries(1, 4, 6)),
-        new TxnLog.Batch(entries(1, 7, 8)), new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8))));
+        new TxnLog.Batch(entries(1, 7, 8)), new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)),
+        new TxnLog.Purged(Zxid.of(1, 3))));
 
     TxnLog.Snapshot after = log.restart().state().copy();
+    // Recovery knows the log no longer reaches below the purge point.
+    assertEquals(Zxid.of(1, 3), after.baseZxid());
     assertEquals(1, after.acceptedEpoch());
     assertEquals(1, after.currentEpoch());
     assertEquals(Zxid.of(1, 8), after.lastZxid());
@@ -247,9 +251,11 @@ class TxnLogTest {
   void purgingEverythingKeepsEpochsAndEndAcrossARestart() {
     threeBatches();
     var result = log.runCommand(new TxnLog.Purge(Zxid.of(1, 8), Zxid.of(1, 8)));
-    assertEquals(List.of(new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8))), result.events());
+    assertEquals(List.of(new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)),
+        new TxnLog.Purged(Zxid.of(1, 8))), result.events());
     assertEquals(new TxnLog.Snapshot(1, 1, Zxid.of(1, 8), Zxid.of(1, 8), List.of()), state());
-    awaitJournal(List.of(new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8))));
+    awaitJournal(List.of(new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)),
+        new TxnLog.Purged(Zxid.of(1, 8))));
 
     TxnLog.Snapshot after = log.restart().state().copy();
     assertEquals(new TxnLog.Snapshot(1, 1, Zxid.of(1, 8), Zxid.of(1, 8), List.of()), after);
@@ -278,7 +284,8 @@ class TxnLogTest {
     log.runCommand(new TxnLog.Purge(Zxid.of(1, 6), Zxid.of(1, 6)));
     // The first checkpoint came after the second batch, so it stays.
     awaitJournal(List.of(new TxnLog.Batch(entries(1, 7, 8)),
-        new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)), new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8))));
+        new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)), new TxnLog.Purged(Zxid.of(1, 3)),
+        new TxnLog.Checkpoint(1, 1, Zxid.of(1, 8)), new TxnLog.Purged(Zxid.of(1, 6))));
     TxnLog.Snapshot after = log.restart().state().copy();
     assertEquals(range(1, 7, 8), zxids(after.entries()));
     assertEquals(Zxid.of(1, 8), after.lastZxid());
