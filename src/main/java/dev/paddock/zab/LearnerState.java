@@ -210,9 +210,10 @@ public final class LearnerState {
       case TRUNC -> {
         long applied = tree.get().zxid();
         if (s.zxid() < applied) {
-          stepDown("leader asks to truncate to " + Zxid.toHex(s.zxid())
-              + " below the committed tree " + Zxid.toHex(applied));
-          return;
+          // The tree ran ahead of the log (a SNAP, or commits applied before this server's
+          // own copy was durable); it holds committed txns only, so only the log is cut.
+          log.info("truncating the log to {} below the tree at {}", Zxid.toHex(s.zxid()),
+              Zxid.toHex(applied));
         }
         out.add(new ZabEffect.CrashPoint(CrashPoints.LEARNER_IN_TRUNC));
         if (cfg.bugs().skipTruncate()) {
