@@ -82,6 +82,23 @@ public final class DataTree implements NodeStore {
         emptySet());
   }
 
+  /**
+   * {@code applied} with the txns above its zxid applied in order, leaving {@code applied}
+   * as it was (the maps are persistent); {@code applied} itself when there are none.
+   */
+  public static TreeSnapshot withApplied(TreeSnapshot applied, Iterable<TxnEntry> txns) {
+    DataTree t = null;
+    for (TxnEntry e : txns) {
+      if (e.zxid() > applied.zxid()) {
+        if (t == null) {
+          t = fromSnapshot(applied);
+        }
+        t.apply(e);
+      }
+    }
+    return t == null ? applied : t.snapshot();
+  }
+
   /** ZooKeeper's own nodes: they cannot be deleted. */
   public static boolean isSystemPath(String path) {
     return path.equals(ZOOKEEPER) || path.equals(QUOTA) || path.equals(CONFIG);

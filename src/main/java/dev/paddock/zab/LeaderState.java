@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -169,13 +170,8 @@ public final class LeaderState {
 
   /** The connected learners by id, with their stage (for status reports). */
   public List<ZabStats.Learner> learners() {
-    List<ZabStats.Learner> all = new ArrayList<>();
-    for (LearnerPeer l : learners.values()) {
-      all.add(new ZabStats.Learner(l.id, l.observer,
-          l.stage.name().toLowerCase(java.util.Locale.ROOT)));
-    }
-    all.sort(java.util.Comparator.comparingInt(ZabStats.Learner::id));
-    return all;
+    return learners.values().stream().map(LearnerPeer::view)
+        .sorted(java.util.Comparator.comparingInt(ZabStats.Learner::id)).toList();
   }
 
   private List<ZabEffect> drain() {
@@ -393,7 +389,10 @@ public final class LeaderState {
     }
     established = true;
     counter = cfg.firstCounter() - 1;
-    TreeSnapshot committed = committedTree();
+    // The server's tree gets the history as commits, but later: requests must be checked
+    // against all of it now (ZooKeeper replays its log before serving), or a create could
+    // succeed twice.
+    TreeSnapshot committed = DataTree.withApplied(tree.get(), uncommitted);
     prep = new RequestPrep(committed, cfg.maxDataBytes());
     sessions.reset(committed);
     log.info("epoch {} established; serving", epoch);
@@ -404,25 +403,6 @@ public final class LeaderState {
       }
     }
     out.add(new ZabEffect.Serving());
-  }
-
-  /**
-   * The tree with the whole history applied. The server's own tree gets the same txns as
-   * commits, but later: requests must be checked against every txn committed now (ZooKeeper
-   * replays its log before it serves), or a create could succeed twice.
-   */
-  private TreeSnapshot committedTree() {
-    TreeSnapshot applied = tree.get();
-    if (uncommitted.isEmpty() || uncommitted.peekLast().zxid() <= applied.zxid()) {
-      return applied;
-    }
-    DataTree t = DataTree.fromSnapshot(applied);
-    for (TxnEntry e : uncommitted) {
-      if (e.zxid() > applied.zxid()) {
-        t.apply(e);
-      }
-    }
-    return t.snapshot();
   }
 
   private void makeUpToDate(LearnerPeer l) {
@@ -479,27 +459,30 @@ public final class LeaderState {
     }
   }
 
-  /** The newest ping round that a quorum of voters (this server included) has echoed. */
-  private long confirmedRound() {
-    List<Long> echoes = new ArrayList<>();
-    echoes.add(round);
+  /**
+   * The value a quorum of voters has reached: this server's own, and one per serving voting
+   * learner (their echoed ping round, or when they last echoed). -1 without enough learners.
+   */
+  private long quorumReached(long mine, ToLongFunction<LearnerPeer> theirs) {
+    List<Long> values = new ArrayList<>();
+    values.add(mine);
     for (LearnerPeer l : learners.values()) {
       if (!l.observer && l.stage == LearnerPeer.Stage.UP_TO_DATE) {
-        echoes.add(l.echoedRound);
+        values.add(theirs.applyAsLong(l));
       }
     }
-    if (echoes.size() < cfg.quorum()) {
+    if (values.size() < cfg.quorum()) {
       return -1;
     }
-    echoes.sort(null);
-    return echoes.get(echoes.size() - cfg.quorum());
+    values.sort(null);
+    return values.get(values.size() - cfg.quorum());
   }
 
   private void answerSyncs() {
     if (syncs.isEmpty()) {
       return;
     }
-    long confirmed = confirmedRound();
+    long confirmed = quorumReached(round, l -> l.echoedRound);
     List<ZabEffect.SyncAnswer> local = new ArrayList<>();
     while (!syncs.isEmpty() && syncs.peekFirst().afterZxid() <= lastCommitted
         && syncs.peekFirst().round() <= confirmed) {
@@ -567,20 +550,10 @@ public final class LeaderState {
     }
     round++;
     pingLearners();
-    List<Long> heard = new ArrayList<>();
-    heard.add(now);
-    for (LearnerPeer l : learners.values()) {
-      if (!l.observer && l.stage == LearnerPeer.Stage.UP_TO_DATE) {
-        heard.add(l.lastEchoNanos);
-      }
-    }
-    if (heard.size() < cfg.quorum()) {
+    long quorumHeard = quorumReached(now, l -> l.lastEchoNanos);
+    if (quorumHeard < 0) {
       stepDown("lost contact with a quorum");
-      return;
-    }
-    heard.sort(null);
-    long quorumHeard = heard.get(heard.size() - cfg.quorum());
-    if (now - quorumHeard > time.leaderTimeout().toNanos()) {
+    } else if (now - quorumHeard > time.leaderTimeout().toNanos()) {
       stepDown("no quorum echoed within " + time.leaderTimeout().toMillis() + "ms");
     }
   }

@@ -38,6 +38,10 @@ final class LearnerPeer {
     return stage == Stage.SYNCED || stage == Stage.UP_TO_DATE;
   }
 
+  ZabStats.Learner view() {
+    return new ZabStats.Learner(id, observer, stage.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   void send(List<ZabEffect> out, LearnerQueue.Item item) {
     out.add(new ZabEffect.Enqueue(id, item));
   }

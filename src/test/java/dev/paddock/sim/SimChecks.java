@@ -153,7 +153,7 @@ final class SimChecks {
         Op.Write w = m.ops().get(i);
         ApplyResult sub = result.multi().get(i);
         String key = path(w);
-        inputs.computeIfAbsent(key, k -> new ArrayList<>()).add(input(w, r.sessionId(), true));
+        inputs.computeIfAbsent(key, k -> new ArrayList<>()).add(input(w, r.sessionId()));
         outputs.computeIfAbsent(key, k -> new ArrayList<>()).add(output(w, sub));
       }
     } else {
@@ -161,8 +161,7 @@ final class SimChecks {
       if (output == null) {
         return;
       }
-      inputs.put(r.key(), List.of(input(r.write(), r.sessionId(),
-          r.kind() == SimClient.Kind.ECREATE)));
+      inputs.put(r.key(), List.of(input(r.write(), r.sessionId())));
       outputs.put(r.key(), List.of(output));
     }
     for (String key : inputs.keySet()) {
@@ -188,7 +187,7 @@ final class SimChecks {
     throw new IllegalArgumentException("unexpected op " + w);
   }
 
-  private static ZnodeModel.Input input(Op.Write w, long sessionId, boolean ephemeral) {
+  private static ZnodeModel.Input input(Op.Write w, long sessionId) {
     if (w instanceof Op.Create c) {
       return new ZnodeModel.Create(text(c.data()), c.mode().isEphemeral() ? sessionId : 0);
     } else if (w instanceof Op.SetData s) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * One server's disk: the transaction log's journal events and the tree snapshots, each either
@@ -35,8 +34,6 @@ final class SimDisk {
     void logged(long lastZxid);
 
     void persisted(LogOp op);
-
-    void snapshotSaved(TreeSnapshot tree, String failure);
 
     /** A write failed: the log stops, as the production log actor does. */
     void storageFailed(String why);
@@ -327,16 +324,5 @@ final class SimDisk {
   /** A fresh tree for a disk without snapshots. */
   static TreeSnapshot emptyTree() {
     return new DataTree().snapshot();
-  }
-
-  /** For checks: the zxid of every durable batch entry, in journal order. */
-  void forEachDurableZxid(LongConsumer each) {
-    for (Rec r : durable) {
-      if (r.event() instanceof TxnLog.Batch b) {
-        for (TxnEntry e : b.entries()) {
-          each.accept(e.zxid());
-        }
-      }
-    }
   }
 }

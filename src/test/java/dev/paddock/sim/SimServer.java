@@ -39,8 +39,6 @@ import java.util.Map;
 final class SimServer implements SimDisk.Owner {
   private static final org.slf4j.Logger QUIET = org.slf4j.helpers.NOPLogger.NOP_LOGGER;
 
-  private static final int DEBUG = Integer.getInteger("sim.debug-server", 0);
-
   final int id;
   final SimDisk disk;
   final SimSessions sessions;
@@ -445,9 +443,6 @@ final class SimServer implements SimDisk.Owner {
         roleStep(new ZabEvent.LinkLost(from));
       }
       if (m instanceof Notification n) {
-        if (DEBUG == id) {
-          sim.trace.add("s" + id + " got " + n + " from " + from + " election " + (election != null));
-        }
         if (election != null) {
           electionEffects(election.receive(from, n));
         } else if (state != ServerState.LOOKING && n.state() == ServerState.LOOKING
@@ -480,11 +475,6 @@ final class SimServer implements SimDisk.Owner {
       return true;
     }
     return false;
-  }
-
-  @Override
-  public void snapshotSaved(TreeSnapshot tree, String failure) {
-    // Answered through the callback given with each save.
   }
 
   /** The log failed a write: stop serving, and try the storage again every five ticks. */
