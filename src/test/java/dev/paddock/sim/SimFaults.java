@@ -25,7 +25,7 @@ final class SimFaults {
     while (at < until) {
       long when = at;
       sim.sched.at(when, this::inject);
-      at += 150_000_000L + sim.random.nextLong(1_000_000_000L);
+      at += 100_000_000L + sim.random.nextLong((sim.cfg.faultGapMs() - 100) * 1_000_000L);
     }
   }
 

@@ -17,28 +17,41 @@ import java.util.TreeSet;
  * the seed and all of it runs on one thread, so a seed replays bit for bit.
  */
 final class Simulation {
+  /**
+   * @param crashPointPerMille how often a crash point (a sync or commit step) crashes its server
+   * @param faultGapMs the longest pause between two faults
+   */
   record Config(int servers, int clients, int opsPerClient, Duration faultPhase, boolean faults,
       ZabBugs bugs, Duration tick, Duration beat, Duration leaderTimeout, int snapCount,
-      int diffWindow, int snapChunkBytes) {
+      int diffWindow, int snapChunkBytes, int crashPointPerMille, int faultGapMs) {
     static Config standard(int servers) {
       return new Config(servers, 5, 60, Duration.ofSeconds(12), true, ZabBugs.NONE,
-          Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400), 40, 12, 2048);
+          Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400), 40, 12, 2048,
+          30, 1150);
+    }
+
+    /** Faults twice as often, and servers crash at sync steps five times as often. */
+    static Config churn(int servers) {
+      Config s = standard(servers);
+      return new Config(servers, s.clients, s.opsPerClient, s.faultPhase, true, s.bugs, s.tick,
+          s.beat, s.leaderTimeout, s.snapCount, s.diffWindow, s.snapChunkBytes, 150, 500);
+    }
+
+    /** The profile of the {@code i}-th seed of a batch: 3 or 5 servers, now and then churn. */
+    static Config forRun(int i) {
+      int servers = i % 3 == 2 ? 5 : 3;
+      return i % 4 == 3 ? churn(servers) : standard(servers);
     }
 
     Config withBugs(ZabBugs b) {
       return new Config(servers, clients, opsPerClient, faultPhase, faults, b, tick, beat,
-          leaderTimeout, snapCount, diffWindow, snapChunkBytes);
-    }
-
-    Config withFaults(boolean f) {
-      return new Config(servers, clients, opsPerClient, faultPhase, f, bugs, tick, beat,
-          leaderTimeout, snapCount, diffWindow, snapChunkBytes);
+          leaderTimeout, snapCount, diffWindow, snapChunkBytes, crashPointPerMille, faultGapMs);
     }
   }
 
   /** What a run found. */
   record Result(long seed, int servers, List<String> violations, String trace, int ops,
-      int faults, int epochs, long events, int operatorRestarts) {
+      int faults, int epochs, long events, int operatorRestarts, boolean churn) {
     boolean ok() {
       return violations.isEmpty();
     }
@@ -112,7 +125,7 @@ final class Simulation {
   /** A crash point was reached: during the fault phase, sometimes crash there. */
   boolean crashAt(String point) {
     // After every fsync is far more often than at a sync step: crash there rarely.
-    int perMille = point.equals("after-fsync") ? 3 : 30;
+    int perMille = point.equals("after-fsync") ? 3 : cfg.crashPointPerMille();
     return faultsActive && random.nextInt(1000) < perMille;
   }
 
@@ -181,7 +194,8 @@ final class Simulation {
       SimChecks.all(this, history);
     }
     return new Result(seed, cfg.servers(), List.copyOf(observer.violations()), trace.dump(),
-        history.size(), faults.injected(), observer.epochs(), sched.executed(), operatorRestarts);
+        history.size(), faults.injected(), observer.epochs(), sched.executed(), operatorRestarts,
+        cfg.crashPointPerMille() > Config.standard(cfg.servers()).crashPointPerMille());
   }
 
   /**

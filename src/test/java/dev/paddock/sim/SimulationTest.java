@@ -19,8 +19,9 @@ class SimulationTest {
   void randomFaultSchedulesFindNoViolation() {
     long only = Long.getLong("sim.seed", -1L);
     if (only >= 0) {
-      Simulation.Result r = new Simulation(Simulation.Config.standard(
-          Integer.getInteger("sim.servers", 3)), only).run();
+      int servers = Integer.getInteger("sim.servers", 3);
+      Simulation.Result r = new Simulation(Boolean.getBoolean("sim.churn")
+          ? Simulation.Config.churn(servers) : Simulation.Config.standard(servers), only).run();
       report(List.of(r), 1, 0);
       return;
     }
@@ -34,8 +35,7 @@ class SimulationTest {
     long epochs = 0;
     for (int i = 0; i < seeds; i++) {
       long seed = base + i;
-      int servers = i % 3 == 2 ? 5 : 3;
-      Simulation.Result r = new Simulation(Simulation.Config.standard(servers), seed).run();
+      Simulation.Result r = new Simulation(Simulation.Config.forRun(i), seed).run();
       if (Boolean.getBoolean("sim.verbose")) {
         System.out.println("seed " + seed + " events " + r.events() + " ops " + r.ops());
       }
@@ -59,7 +59,7 @@ class SimulationTest {
       System.out.println("VIOLATION seed=" + r.seed() + " servers=" + r.servers() + ": "
           + String.join("\n  ", r.violations()));
       System.out.println("replay: mvn -q test -Dtest=SimulationTest -Dsim.seed=" + r.seed()
-          + " -Dsim.servers=" + r.servers());
+          + " -Dsim.servers=" + r.servers() + (r.churn() ? " -Dsim.churn=true" : ""));
       System.out.println(r.trace());
     }
     assertEquals(0, bad.size(), bad.size() + " of " + seeds + " seeds found violations");
