@@ -143,13 +143,7 @@ final class SimServer implements SimDisk.Owner {
     }
     sim.trace.add("s" + id + " CRASH (" + why + ")");
     up = false;
-    roleGen++;
-    leader = null;
-    learner = null;
-    election = null;
-    electionTimers.clear();
-    queues.clear();
-    serving = false;
+    stopRoles();
     // A new process starts its election clock and vote afresh.
     electionClock = 0;
     currentVote = null;
@@ -157,6 +151,17 @@ final class SimServer implements SimDisk.Owner {
     pausedUntil = 0;
     disk.crash();
     sessions.dropAll();
+  }
+
+  /** Whatever role or election ran ends, with its timers and queues. */
+  private void stopRoles() {
+    roleGen++;
+    leader = null;
+    learner = null;
+    election = null;
+    electionTimers.clear();
+    queues.clear();
+    serving = false;
   }
 
   void pause(long nanos) {
@@ -483,13 +488,7 @@ final class SimServer implements SimDisk.Owner {
     run(() -> {
       sim.trace.add("s" + id + " storage failed: " + why);
       storageOk = false;
-      roleGen++;
-      leader = null;
-      learner = null;
-      election = null;
-      electionTimers.clear();
-      queues.clear();
-      serving = false;
+      stopRoles();
       state = ServerState.LOOKING;
       sessions.dropAll();
       retryStorage();
