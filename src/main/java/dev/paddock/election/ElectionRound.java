@@ -77,6 +77,10 @@ public final class ElectionRound {
     }
     ElectionState.Step step = state.receive(from, n);
     if (step.decided() != null) {
+      if (step.broadcast()) {
+        // The others still need this server's vote to see the same agreement.
+        broadcast(out);
+      }
       decide(out, step.decided());
       return out;
     }

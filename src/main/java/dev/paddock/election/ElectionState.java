@@ -79,6 +79,10 @@ public final class ElectionState {
     }
     round.put(from, n.vote());
     round.put(myId, proposal);
+    if (everyVoterAgrees()) {
+      // Nothing better can arrive in this round: no need to wait the finalize period.
+      return new Step(broadcast, false, null, proposal);
+    }
     Vote candidate = hasQuorum(round, proposal) ? proposal : null;
     return new Step(broadcast, false, candidate, null);
   }
@@ -122,6 +126,15 @@ public final class ElectionState {
   /** True when the votes still back {@code v} (used to confirm a candidate after the wait). */
   public boolean stillBacked(Vote v) {
     return v.equals(proposal) && hasQuorum(round, v);
+  }
+
+  private boolean everyVoterAgrees() {
+    for (int v : voters) {
+      if (!proposal.equals(round.get(v))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean hasQuorum(Map<Integer, Vote> votes, Vote v) {

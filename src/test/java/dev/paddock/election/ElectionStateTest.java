@@ -203,4 +203,15 @@ class ElectionStateTest {
     s.receive(2, new Notification(v, 4, ServerState.FOLLOWING));
     assertNull(s.receive(3, new Notification(v, 4, ServerState.FOLLOWING)).decided());
   }
+
+  @Test
+  void decidesAtOnceWhenEveryVoterAgrees() {
+    Vote best = new Vote(3, 9, 2);
+    ElectionState s = new ElectionState(1, THREE, false, new Vote(1, 5, 1), 0);
+    ElectionState.Step first = s.receive(3, looking(best, 1));
+    assertNull(first.decided(), "two of three agree: wait for anything better");
+    assertEquals(best, first.candidate());
+    ElectionState.Step all = s.receive(2, looking(best, 1));
+    assertEquals(best, all.decided());
+  }
 }
