@@ -42,6 +42,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   private static final byte FORWARD_SYNC = 15;
   private static final byte LEARNER_PING = 16;
   private static final byte REVALIDATE = 17;
+  private static final byte SNAP_ACK = 18;
   private static final byte LEADER_INFO = 20;
   private static final byte SYNC_START = 21;
   private static final byte SNAP_CHUNK = 22;
@@ -145,6 +146,9 @@ public final class PeerSerializer extends SerializerWithStringManifest {
         out.writeLong(id);
       }
       out.writeLong(ping.echo());
+    } else if (p instanceof Packet.SnapAck a) {
+      head(out, SNAP_ACK, p);
+      out.writeInt(a.index());
     } else if (p instanceof Packet.Revalidate r) {
       head(out, REVALIDATE, p);
       out.writeLong(r.sessionId());
@@ -241,6 +245,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
         yield new Packet.LearnerPing(c, ids, in.readLong());
       }
       case REVALIDATE -> new Packet.Revalidate(c, in.readLong(), in.readLong());
+      case SNAP_ACK -> new Packet.SnapAck(c, in.readInt());
       case REVALIDATED -> new Packet.Revalidated(c, in.readLong(), in.readLong(),
           in.readBoolean());
       case LEADER_INFO -> new Packet.LeaderInfo(c, in.readLong());

@@ -21,6 +21,7 @@ import dev.paddock.zab.FollowerActor;
 import dev.paddock.zab.LeaderActor;
 import dev.paddock.zab.Packet;
 import dev.paddock.zab.RoleConfig;
+import dev.paddock.zab.SnapPacing;
 import dev.paddock.zab.Zab;
 import dev.paddock.zab.ZabBugs;
 import dev.paddock.zab.ZabTimers;
@@ -360,7 +361,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         settings.maxBuffer(), settings.diffWindow(), 1, ZabBugs.NONE);
     Zab zab = new Zab(roleConfig, fresh, log, snapshots, tree, view, sessions, peers,
         settings.containerCheckInterval(), crashPoints,
-        (roleRef, writes) -> self.tell(new Serving(writes, roleRef)));
+        (roleRef, writes) -> self.tell(new Serving(writes, roleRef)), new SnapPacing(settings.snapChunkBytes(), settings.snapWindow()),
+        settings.dataDir().resolve("snap-incoming.tmp"));
     ActorRef<?> child = leading
         ? getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1))
         : getContext().spawn(FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),

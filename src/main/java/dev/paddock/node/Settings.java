@@ -35,7 +35,9 @@ public record Settings(
     String sessionSecret,
     String superDigest,
     Duration containerCheckInterval,
-    List<ServerSpec> servers) {
+    List<ServerSpec> servers,
+    int snapChunkBytes,
+    int snapWindow) {
 
   public static Settings from(Config root) {
     Config c = root.getConfig("paddock");
@@ -83,7 +85,8 @@ public record Settings(
         intIn(c, "snap-count", 2, Integer.MAX_VALUE), intIn(c, "snap-retain-count", 1, 1000),
         intIn(c, "diff-window", 1, 10_000_000),
         string(c, "session-secret"), superDigest, duration(c, "container-check-interval"),
-        servers);
+        servers, (int) Math.min(Integer.MAX_VALUE, bytesIn(c, "snap-chunk-size", 1024)),
+        intIn(c, "snap-window", 1, 1024));
     return s.withOwnAddress();
   }
 
@@ -95,7 +98,7 @@ public record Settings(
             spec.clientPort(), clientPortAddress, maxClientCnxns, fourLetterWords, tickTime,
             minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, leaderBeat,
             leaderTimeout, maxBuffer, snapCount, snapRetainCount, diffWindow, sessionSecret,
-            superDigest, containerCheckInterval, servers);
+            superDigest, containerCheckInterval, servers, snapChunkBytes, snapWindow);
       }
     }
     return this;
@@ -215,6 +218,20 @@ public record Settings(
     }
     if (v < min || v > max) {
       throw new ConfigError("paddock." + key, "must be in [" + min + ", " + max + "], was " + v);
+    }
+    return v;
+  }
+
+  /** A size such as 512k or 1m, at least {@code min} bytes. */
+  private static long bytesIn(Config c, String key, long min) {
+    long v;
+    try {
+      v = c.getBytes(key);
+    } catch (ConfigException e) {
+      throw new ConfigError("paddock." + key, "expected a size such as 512k: " + e.getMessage());
+    }
+    if (v < min) {
+      throw new ConfigError("paddock." + key, "must be at least " + min + " bytes, was " + v);
     }
     return v;
   }

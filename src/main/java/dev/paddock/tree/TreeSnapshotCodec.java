@@ -7,11 +7,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import scala.Tuple2;
-import scala.collection.Iterator;
 import scala.collection.immutable.HashSet;
 import scala.collection.mutable.ReusableBuilder;
 
@@ -21,53 +19,15 @@ import scala.collection.mutable.ReusableBuilder;
  * nodes). Streams node by node; a tree of a million znodes is never held as one byte array.
  */
 public final class TreeSnapshotCodec {
-  private static final int MAGIC = 0x50445452; // "PDTR"
-  private static final int VERSION = 1;
+  private static final int MAGIC = TreeSnapshotEncoder.MAGIC;
+  private static final int VERSION = TreeSnapshotEncoder.VERSION;
 
   private TreeSnapshotCodec() {}
 
   public static void write(TreeSnapshot t, DataOutput out) throws IOException {
-    out.writeInt(MAGIC);
-    out.writeInt(VERSION);
-    out.writeLong(t.zxid());
-    out.writeInt(t.sessions().size());
-    Iterator<Tuple2<Long, Integer>> s = t.sessions().iterator();
-    while (s.hasNext()) {
-      Tuple2<Long, Integer> e = s.next();
-      out.writeLong(e._1());
-      out.writeInt(e._2());
-    }
-    Map<List<Acl>, Integer> aclIndex = new IdentityHashMap<>();
-    List<List<Acl>> acls = new ArrayList<>();
-    Iterator<DataNode> values = t.nodes().valuesIterator();
-    while (values.hasNext()) {
-      List<Acl> acl = values.next().acl();
-      if (!aclIndex.containsKey(acl)) {
-        aclIndex.put(acl, acls.size());
-        acls.add(acl);
-      }
-    }
-    out.writeInt(acls.size());
-    for (List<Acl> acl : acls) {
-      TxnCodec.writeAcl(out, acl);
-    }
-    out.writeInt(t.nodes().size());
-    Iterator<Tuple2<String, DataNode>> it = t.nodes().iterator();
-    while (it.hasNext()) {
-      Tuple2<String, DataNode> e = it.next();
-      DataNode n = e._2();
-      TxnCodec.writeString(out, e._1());
-      TxnCodec.writeBytes(out, n.data());
-      out.writeInt(aclIndex.get(n.acl()));
-      out.writeLong(n.czxid());
-      out.writeLong(n.mzxid());
-      out.writeLong(n.ctime());
-      out.writeLong(n.mtime());
-      out.writeInt(n.version());
-      out.writeInt(n.createCount());
-      out.writeInt(n.aversion());
-      out.writeLong(n.ephemeralOwner());
-      out.writeLong(n.pzxid());
+    TreeSnapshotEncoder encoder = new TreeSnapshotEncoder(t);
+    for (byte[] part = encoder.next(1 << 16); part != null; part = encoder.next(1 << 16)) {
+      out.write(part);
     }
   }
 

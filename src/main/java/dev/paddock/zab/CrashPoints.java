@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 public final class CrashPoints {
   public static final CrashPoints NONE = new CrashPoints(name -> { });
 
+  /** Part of a SNAP arrived, not all of it. */
+  public static final String LEARNER_SNAP_PARTIAL = "learner.snap-partial";
   public static final String LEARNER_SNAP_RECEIVED = "learner.snap-received";
   public static final String LEARNER_SNAP_DURABLE = "learner.snap-durable";
   public static final String LEARNER_BEFORE_NEWLEADER_ACK = "learner.before-newleader-ack";

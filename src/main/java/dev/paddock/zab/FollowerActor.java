@@ -41,10 +41,13 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
 
   private record Timer(ZabEvent event) implements Command {}
 
+  private record SnapDecoded(TreeSnapshot tree, Throwable failure) implements Command {}
+
   private final Zab env;
   private final LearnerState state;
   private final RoleShell<Command> shell;
   private final ActorRef<List<Long>> touchedAdapter;
+  private final SnapSpool spool;
 
   public static Behavior<Command> create(Zab env, int leaderId, boolean observer) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -64,6 +67,7 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
         ctx.messageAdapter(WritePath.class, FromSession::new),
         tree -> ctx.messageAdapter(statusClass(), r -> new SnapshotSaved(r, tree)));
     this.touchedAdapter = ctx.messageAdapter(listClass(), Touched::new);
+    this.spool = new SnapSpool(env.spool());
     timers.startTimerWithFixedDelay(new Timer(new ZabEvent.Tick()), env.timers().tick());
     timers.startTimerWithFixedDelay(new Timer(new ZabEvent.Beat()), env.timers().leaderBeat());
   }
@@ -94,6 +98,12 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
             s.reply().isError() ? s.reply().getError().getMessage() : null)))
         .onMessage(Touched.class, t -> step(new ZabEvent.SessionsTouched(t.sessions())))
         .onMessage(Timer.class, this::onTimer)
+        .onMessage(SnapDecoded.class, d -> step(new ZabEvent.SnapshotReceived(d.tree(),
+            d.failure() == null ? null : String.valueOf(d.failure().getMessage()))))
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+          spool.close();
+          return this;
+        })
         .build();
   }
 
@@ -109,6 +119,31 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
   }
 
   private Behavior<Command> carryOut(List<ZabEffect> effects) {
-    return shell.run(effects, e -> false) ? this : Behaviors.stopped();
+    return shell.run(effects, this::onSpool) ? this : Behaviors.stopped();
+  }
+
+  private boolean onSpool(ZabEffect e) {
+    if (!(e instanceof ZabEffect.SpoolSnapshot s)) {
+      return false;
+    }
+    long progress = spool.append(s.index(), s.bytes());
+    if (progress > 0) {
+      getContext().getLog().info("SNAP from the leader: {} received",
+          ProposalQueue.size(progress));
+    }
+    if (s.last()) {
+      getContext().getLog().info("SNAP from the leader: {} received, decoding",
+          ProposalQueue.size(spool.written()));
+      var executor = getContext().getSystem().dispatchers()
+          .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+      getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return spool.decode();
+        } catch (java.io.IOException ex) {
+          throw new java.io.UncheckedIOException(ex);
+        }
+      }, executor), SnapDecoded::new);
+    }
+    return true;
   }
 }

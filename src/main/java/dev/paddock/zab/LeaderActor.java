@@ -129,7 +129,8 @@ public final class LeaderActor extends AbstractBehavior<LeaderActor.Command> {
   private boolean onQueueEffect(ZabEffect e) {
     if (e instanceof ZabEffect.OpenQueue o) {
       queues.put(o.learner(), getContext().spawnAnonymous(
-          ProposalQueue.create(o.learner(), o.connection(), o.observer(), env.peers())));
+          ProposalQueue.create(o.learner(), o.connection(), o.observer(), env.peers(),
+              env.snapPacing())));
     } else if (e instanceof ZabEffect.Enqueue q) {
       ActorRef<ProposalQueue.Command> queue = queues.get(q.learner());
       if (queue != null) {

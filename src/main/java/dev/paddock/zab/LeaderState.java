@@ -210,6 +210,8 @@ public final class LeaderState {
       if (checkSeq(l, s.seq()) && established) {
         sync(l.id, s.sessionId(), s.cxid());
       }
+    } else if (p instanceof Packet.SnapAck a) {
+      l.send(out, new LearnerQueue.SnapAcked(a.index()));
     } else if (p instanceof Packet.Revalidate r) {
       l.send(out, new LearnerQueue.Raw(new Packet.Revalidated(l.connection, r.sessionId(),
           r.token(), established && sessions.revalidate(r.sessionId(), l.id))));

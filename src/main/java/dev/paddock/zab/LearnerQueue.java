@@ -4,7 +4,6 @@ import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.TxnEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,7 +11,8 @@ import java.util.List;
  * answers and pings. Consecutive proposals travel as one message and consecutive commits as the
  * newest one; at most a window of proposal batches is unacknowledged, the rest waits here, so a
  * slow learner only ever delays itself. For an observer, proposals wait here until committed and
- * then go out as one inform. Pure: the owner carries out what {@link #offer} returns.
+ * then go out as one inform. A SNAP goes out in chunks the owner encodes as asked, at most a
+ * window of them unacknowledged. Pure: the owner carries out what {@link #offer} returns.
  */
 public final class LearnerQueue {
 
@@ -26,8 +26,11 @@ public final class LearnerQueue {
 
   public record CommitUpTo(long zxid) implements Item {}
 
-  /** The tree for a SNAP: serialized by the owner, then handed back to {@link #serialized}. */
+  /** The tree for a SNAP: the owner encodes it a part at a time, as {@link NextChunks} asks. */
   public record SendSnapshot(TreeSnapshot tree) implements Item {}
+
+  /** The learner received SNAP chunks up to {@code index}: the window moves on. */
+  public record SnapAcked(int index) implements Item {}
 
   /** The learner acknowledged everything up to {@code zxid}: frees window slots. */
   public record Acked(long zxid) implements Item {}
@@ -37,31 +40,39 @@ public final class LearnerQueue {
 
   public record Transmit(Packet packet) implements Out {}
 
-  /** Serialize this tree and call {@link #serialized}; nothing else goes out meanwhile. */
-  public record Serialize(TreeSnapshot tree) implements Out {}
+  /** Start encoding this tree for a SNAP; nothing else goes out until its last chunk. */
+  public record OpenSnapshot(TreeSnapshot tree) implements Out {}
+
+  /** Encode up to {@code count} more chunks and hand them to {@link #chunks}. */
+  public record NextChunks(int count) implements Out {}
 
   /** Largest number of bytes of txns in one proposals message. */
   static final long BATCH_BYTES = 1 << 20;
   /** Unacknowledged proposal messages allowed in flight. */
   static final int WINDOW = 64;
   static final int CHUNK = 512 * 1024;
+  /** SNAP chunks sent but not yet acknowledged by the learner. */
+  static final int SNAP_WINDOW = 4;
 
   private final long connection;
   private final boolean observer;
-  private final int chunkBytes;
+  private final int snapWindow;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
   private final ArrayDeque<TxnEntry> uncommittedForObserver = new ArrayDeque<>();
-  private boolean waitingForSnapshot;
+  private boolean snapshotting;
+  private boolean chunksAsked;
+  private int nextChunk;
+  private int ackedChunk;
 
   public LearnerQueue(long connection, boolean observer) {
-    this(connection, observer, CHUNK);
+    this(connection, observer, SNAP_WINDOW);
   }
 
-  public LearnerQueue(long connection, boolean observer, int chunkBytes) {
+  public LearnerQueue(long connection, boolean observer, int snapWindow) {
     this.connection = connection;
     this.observer = observer;
-    this.chunkBytes = chunkBytes;
+    this.snapWindow = Math.max(1, snapWindow);
   }
 
   public List<Out> offer(Item item) {
@@ -87,27 +98,49 @@ public final class LearnerQueue {
       while (!inFlight.isEmpty() && inFlight.peekFirst() <= a.zxid()) {
         inFlight.pollFirst();
       }
+    } else if (item instanceof SnapAcked a) {
+      ackedChunk = Math.max(ackedChunk, a.index());
+      if (snapshotting) {
+        List<Out> out = new ArrayList<>();
+        askChunks(out);
+        return out;
+      }
     }
     return flush();
   }
 
-  /** The snapshot asked for by {@link Serialize}, as bytes: sent as chunks, then the rest. */
-  public List<Out> serialized(byte[] bytes) {
-    waitingForSnapshot = false;
+  /**
+   * Chunks asked for by {@link NextChunks}, in order; {@code finished} when the last of the
+   * tree is among them. They go out as SNAP chunks, then, once finished, what waited behind.
+   */
+  public List<Out> chunks(List<byte[]> parts, boolean finished) {
+    chunksAsked = false;
     List<Out> out = new ArrayList<>();
-    int chunks = Math.max(1, (bytes.length + chunkBytes - 1) / chunkBytes);
-    for (int i = 0; i < chunks; i++) {
-      byte[] part = Arrays.copyOfRange(bytes, i * chunkBytes,
-          Math.min(bytes.length, (i + 1) * chunkBytes));
-      out.add(new Transmit(new Packet.SnapChunk(connection, i, part, i == chunks - 1)));
+    for (int i = 0; i < parts.size(); i++) {
+      out.add(new Transmit(new Packet.SnapChunk(connection, nextChunk++, parts.get(i),
+          finished && i == parts.size() - 1)));
     }
-    out.addAll(flush());
+    if (finished) {
+      snapshotting = false;
+      out.addAll(flush());
+    } else {
+      askChunks(out);
+    }
     return out;
+  }
+
+  /** Keeps at most the window of chunks unacknowledged: the learner paces the leader. */
+  private void askChunks(List<Out> out) {
+    int unacked = nextChunk - (ackedChunk + 1);
+    if (!chunksAsked && unacked < snapWindow) {
+      chunksAsked = true;
+      out.add(new NextChunks(snapWindow - unacked));
+    }
   }
 
   private List<Out> flush() {
     List<Out> out = new ArrayList<>();
-    while (!waitingForSnapshot && !queue.isEmpty()) {
+    while (!snapshotting && !queue.isEmpty()) {
       Object head = queue.peekFirst();
       if (head instanceof TxnEntry) {
         if (inFlight.size() >= WINDOW) {
@@ -135,8 +168,11 @@ public final class LearnerQueue {
         }
       } else if (head instanceof SendSnapshot s) {
         queue.pollFirst();
-        waitingForSnapshot = true;
-        out.add(new Serialize(s.tree()));
+        snapshotting = true;
+        nextChunk = 0;
+        ackedChunk = -1;
+        out.add(new OpenSnapshot(s.tree()));
+        askChunks(out);
       } else {
         out.add(new Transmit((Packet) queue.pollFirst()));
       }

@@ -2,13 +2,8 @@ package dev.paddock.zab;
 
 import dev.paddock.txnlog.TxnLog;
 import dev.paddock.tree.TreeSnapshot;
-import dev.paddock.tree.TreeSnapshotCodec;
 import dev.paddock.txn.TxnEntry;
 import dev.paddock.txn.Zxid;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +44,8 @@ public final class LearnerState {
   private long forwardSeq;
   private long lastRound;
   private long lastHeardNanos;
-  private ByteArrayOutputStream snapBytes;
+  /** The SNAP chunk expected next; -1 when no SNAP is under way. */
+  private int nextSnapChunk = -1;
 
   /**
    * @param connection a random id for this attempt, so packets of an earlier one are told apart
@@ -125,6 +121,8 @@ public final class LearnerState {
       }
     } else if (event instanceof ZabEvent.Persisted p) {
       onPersisted(p.op());
+    } else if (event instanceof ZabEvent.SnapshotReceived r) {
+      onSnapshotReceived(r);
     } else if (event instanceof ZabEvent.SnapshotSaved s) {
       onSnapshotSaved(s);
     } else if (event instanceof ZabEvent.SessionsTouched t) {
@@ -223,35 +221,38 @@ public final class LearnerState {
         lastLogged = s.zxid();
         persist(new LogOp.Truncate(s.zxid()));
       }
-      case SNAP -> snapBytes = new ByteArrayOutputStream();
+      case SNAP -> nextSnapChunk = 0;
     }
   }
 
   private void onSnapChunk(Packet.SnapChunk c) {
-    if (snapBytes == null) {
-      stepDown("snapshot chunk without SNAP");
+    if (nextSnapChunk < 0 || c.index() != nextSnapChunk) {
+      stepDown("snapshot chunk " + c.index() + " out of order");
       return;
     }
-    snapBytes.writeBytes(c.bytes());
-    if (!c.last()) {
+    nextSnapChunk++;
+    if (c.index() > 0 && !c.last()) {
+      out.add(new ZabEffect.CrashPoint(CrashPoints.LEARNER_SNAP_PARTIAL));
+    }
+    out.add(new ZabEffect.SpoolSnapshot(c.index(), c.bytes(), c.last()));
+    send(new Packet.SnapAck(connection, c.index()));
+    if (c.last()) {
+      nextSnapChunk = -1;
+      busy = true;
+    }
+  }
+
+  private void onSnapshotReceived(ZabEvent.SnapshotReceived r) {
+    if (r.failure() != null) {
+      stepDown("leader's snapshot is unreadable: " + r.failure());
       return;
     }
-    TreeSnapshot received;
-    try {
-      received = TreeSnapshotCodec.read(new DataInputStream(
-          new ByteArrayInputStream(snapBytes.toByteArray())));
-    } catch (IOException e) {
-      stepDown("leader's snapshot is unreadable: " + e.getMessage());
-      return;
-    }
-    snapBytes = null;
     out.add(new ZabEffect.CrashPoint(CrashPoints.LEARNER_SNAP_RECEIVED));
-    busy = true;
     // The tree holds committed txns only, so it may change before the snapshot is durable;
     // it must change even if this role ends before then, or a snapshot that becomes durable
     // later would have the log forget txns the tree does not hold.
-    out.add(new ZabEffect.ReplaceTree(received));
-    out.add(new ZabEffect.SaveSnapshot(received));
+    out.add(new ZabEffect.ReplaceTree(r.tree()));
+    out.add(new ZabEffect.SaveSnapshot(r.tree()));
   }
 
   /** The SNAP tree is durable: only now may the log say its history starts there. */

@@ -39,6 +39,9 @@ public sealed interface Packet extends PeerMessage {
    */
   record LearnerPing(long connection, List<Long> touchedSessions, long echo) implements Packet {}
 
+  /** SNAP chunks up to {@code index} arrived: the leader may send more (it paces the SNAP). */
+  record SnapAck(long connection, int index) implements Packet {}
+
   /** A client re-attaches a session here: is it alive? The leader makes this server its owner. */
   record Revalidate(long connection, long sessionId, long token) implements Packet {}
 

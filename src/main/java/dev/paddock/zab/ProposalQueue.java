@@ -1,12 +1,8 @@
 package dev.paddock.zab;
 
 import dev.paddock.peers.Peers;
-import dev.paddock.tree.TreeSnapshot;
-import dev.paddock.tree.TreeSnapshotCodec;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.paddock.tree.TreeSnapshotEncoder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,8 +15,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The actor around one learner's {@link LearnerQueue}: it sends what the queue releases through
- * the peer gateway and serializes SNAP trees off the actor thread, so a slow learner or a large
- * tree only ever delays this learner's traffic, never the leader's.
+ * the peer gateway and encodes SNAP chunks off the actor thread, a few at a time as the learner
+ * acknowledges them, so neither side ever holds a tree's whole encoding and a slow learner or a
+ * large tree only ever delays this learner's traffic.
  */
 public final class ProposalQueue extends AbstractBehavior<ProposalQueue.Command> {
 
@@ -28,36 +25,45 @@ public final class ProposalQueue extends AbstractBehavior<ProposalQueue.Command>
 
   public record Offer(LearnerQueue.Item item) implements Command {}
 
-  private record SnapshotReady(byte[] bytes, Throwable failure) implements Command {}
+  private record ChunksReady(List<byte[]> parts, boolean finished, Throwable failure)
+      implements Command {}
+
+  private static final long PROGRESS_EVERY = 64L << 20;
 
   private final int learnerId;
   private final ActorRef<Peers.Command> peers;
   private final LearnerQueue queue;
+  private final int chunkBytes;
+  private TreeSnapshotEncoder encoder;
+  private long estimate;
+  private long reported;
 
   public static Behavior<Command> create(int learnerId, long connection, boolean observer,
-      ActorRef<Peers.Command> peers) {
+      ActorRef<Peers.Command> peers, SnapPacing pacing) {
     return Behaviors.setup(ctx -> new ProposalQueue(ctx, learnerId,
-        new LearnerQueue(connection, observer), peers));
+        new LearnerQueue(connection, observer, pacing.window()), peers, pacing.chunkBytes()));
   }
 
   private ProposalQueue(ActorContext<Command> ctx, int learnerId, LearnerQueue queue,
-      ActorRef<Peers.Command> peers) {
+      ActorRef<Peers.Command> peers, int chunkBytes) {
     super(ctx);
     this.learnerId = learnerId;
     this.queue = queue;
     this.peers = peers;
+    this.chunkBytes = chunkBytes;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Offer.class, o -> carryOut(queue.offer(o.item())))
-        .onMessage(SnapshotReady.class, r -> {
+        .onMessage(ChunksReady.class, r -> {
           if (r.failure() != null) {
-            throw new IllegalStateException("cannot serialize the tree for learner " + learnerId,
+            throw new IllegalStateException("cannot encode the tree for learner " + learnerId,
                 r.failure());
           }
-          return carryOut(queue.serialized(r.bytes()));
+          progress(r.finished());
+          return carryOut(queue.chunks(r.parts(), r.finished()));
         })
         .build();
   }
@@ -66,25 +72,47 @@ public final class ProposalQueue extends AbstractBehavior<ProposalQueue.Command>
     for (LearnerQueue.Out o : outs) {
       if (o instanceof LearnerQueue.Transmit t) {
         peers.tell(new Peers.Send(learnerId, t.packet()));
-      } else if (o instanceof LearnerQueue.Serialize s) {
-        serialize(s.tree());
+      } else if (o instanceof LearnerQueue.OpenSnapshot s) {
+        encoder = new TreeSnapshotEncoder(s.tree());
+        estimate = s.tree().approximateDataSize() + 64L * s.tree().nodeCount();
+        reported = 0;
+        getContext().getLog().info("SNAP to {}: {} nodes, about {} to send", learnerId,
+            s.tree().nodeCount(), size(estimate));
+      } else if (o instanceof LearnerQueue.NextChunks n) {
+        encode(n.count());
       }
     }
     return this;
   }
 
-  private void serialize(TreeSnapshot tree) {
+  /** Encodes on the blocking dispatcher; only one request is out at a time. */
+  private void encode(int count) {
+    TreeSnapshotEncoder e = encoder;
     var executor = getContext().getSystem().dispatchers()
         .lookup(DispatcherSelector.blocking());
-    CompletableFuture<byte[]> bytes = CompletableFuture.supplyAsync(() -> {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(buffer)) {
-        TreeSnapshotCodec.write(tree, out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    CompletableFuture<List<byte[]>> parts = CompletableFuture.supplyAsync(() -> {
+      List<byte[]> out = new ArrayList<>(count);
+      for (int i = 0; i < count && e.hasMore(); i++) {
+        out.add(e.next(chunkBytes));
       }
-      return buffer.toByteArray();
+      return out;
     }, executor);
-    getContext().pipeToSelf(bytes, SnapshotReady::new);
+    getContext().pipeToSelf(parts, (p, failure) ->
+        new ChunksReady(p, failure == null && !e.hasMore(), failure));
+  }
+
+  private void progress(boolean finished) {
+    long sent = encoder.produced();
+    if (finished || sent - reported >= PROGRESS_EVERY) {
+      reported = sent;
+      getContext().getLog().info("SNAP to {}: {} of about {}{}", learnerId, size(sent),
+          size(Math.max(estimate, sent)), finished ? ", all sent" : "");
+    }
+  }
+
+  static String size(long bytes) {
+    return bytes >= 1L << 30 ? String.format("%.1f GiB", bytes / (double) (1L << 30))
+        : bytes >= 1L << 20 ? String.format("%.1f MiB", bytes / (double) (1L << 20))
+        : String.format("%.1f KiB", bytes / 1024.0);
   }
 }

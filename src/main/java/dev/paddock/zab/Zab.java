@@ -16,6 +16,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * state when the role began, and the long-lived actors it drives.
  *
  * @param onServing called by the role (itself, then its write path) once it serves clients
+ * @param snapPacing how a leader sends SNAPs
+ * @param spool where a learner keeps the SNAP it is receiving
  */
 public record Zab(
     RoleConfig role,
@@ -28,7 +30,9 @@ public record Zab(
     ActorRef<Peers.Command> peers,
     Duration containerCheckInterval,
     CrashPoints crashPoints,
-    BiConsumer<ActorRef<?>, ActorRef<WritePath>> onServing) {
+    BiConsumer<ActorRef<?>, ActorRef<WritePath>> onServing,
+    SnapPacing snapPacing,
+    java.nio.file.Path spool) {
   public int myId() {
     return role.myId();
   }

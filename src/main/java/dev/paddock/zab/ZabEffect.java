@@ -24,6 +24,12 @@ public sealed interface ZabEffect {
 
   record Persist(LogOp op) implements ZabEffect {}
 
+  /**
+   * A learner keeps a SNAP chunk outside memory (the first one starts afresh); after the last
+   * the spool is decoded and answered by {@link ZabEvent.SnapshotReceived}.
+   */
+  record SpoolSnapshot(int index, byte[] bytes, boolean last) implements ZabEffect {}
+
   /** A learner stores the tree it received by SNAP; answered by {@link ZabEvent.SnapshotSaved}. */
   record SaveSnapshot(TreeSnapshot tree) implements ZabEffect {}
 

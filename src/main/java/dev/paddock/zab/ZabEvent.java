@@ -34,6 +34,9 @@ public sealed interface ZabEvent {
   /** A log record other than an append is durable (in the order it was asked for). */
   record Persisted(LogOp op) implements ZabEvent {}
 
+  /** The SNAP chunks spooled so far decode to {@code tree}, or not ({@code failure}). */
+  record SnapshotReceived(TreeSnapshot tree, String failure) implements ZabEvent {}
+
   /** A tree received by SNAP was saved durably, or not ({@code failure} says why). */
   record SnapshotSaved(TreeSnapshot tree, String failure) implements ZabEvent {}
 

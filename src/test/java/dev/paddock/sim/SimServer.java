@@ -10,6 +10,7 @@ import dev.paddock.tree.Applied;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeSnapshotCodec;
+import dev.paddock.tree.TreeSnapshotEncoder;
 import dev.paddock.txn.TxnEntry;
 import dev.paddock.txnlog.TxnLog;
 import dev.paddock.zab.LeaderState;
@@ -19,12 +20,13 @@ import dev.paddock.zab.LogOp;
 import dev.paddock.zab.Packet;
 import dev.paddock.zab.ZabEffect;
 import dev.paddock.zab.ZabEvent;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,8 @@ final class SimServer implements SimDisk.Owner {
   private LeaderState leader;
   private LearnerState learner;
   private final Map<Integer, LearnerQueue> queues = new HashMap<>();
+  private final Map<Integer, TreeSnapshotEncoder> encoders = new HashMap<>();
+  private ByteArrayOutputStream spool;
   private long roleGen;
   private long timerTokens;
   private Vote currentVote;
@@ -161,6 +165,7 @@ final class SimServer implements SimDisk.Owner {
     election = null;
     electionTimers.clear();
     queues.clear();
+    encoders.clear();
     serving = false;
   }
 
@@ -313,8 +318,7 @@ final class SimServer implements SimDisk.Owner {
       if (e instanceof ZabEffect.Send s) {
         sendPeer(s.to(), s.packet());
       } else if (e instanceof ZabEffect.OpenQueue o) {
-        queues.put(o.learner(), new LearnerQueue(o.connection(), o.observer(),
-            sim.cfg.snapChunkBytes()));
+        queues.put(o.learner(), new LearnerQueue(o.connection(), o.observer(), 2));
       } else if (e instanceof ZabEffect.Enqueue q) {
         LearnerQueue queue = queues.get(q.learner());
         if (queue != null) {
@@ -322,6 +326,8 @@ final class SimServer implements SimDisk.Owner {
         }
       } else if (e instanceof ZabEffect.CloseQueue c) {
         queues.remove(c.learner());
+      } else if (e instanceof ZabEffect.SpoolSnapshot sp) {
+        spool(sp);
       } else if (e instanceof ZabEffect.Persist p) {
         disk.persist(p.op());
       } else if (e instanceof ZabEffect.SaveSnapshot s) {
@@ -373,26 +379,48 @@ final class SimServer implements SimDisk.Owner {
     for (LearnerQueue.Out o : outs) {
       if (o instanceof LearnerQueue.Transmit t) {
         sendPeer(learnerId, t.packet());
-      } else if (o instanceof LearnerQueue.Serialize s) {
-        byte[] bytes = serialize(s.tree());
+      } else if (o instanceof LearnerQueue.OpenSnapshot s) {
+        encoders.put(learnerId, new TreeSnapshotEncoder(s.tree()));
+      } else if (o instanceof LearnerQueue.NextChunks n) {
+        TreeSnapshotEncoder encoder = encoders.get(learnerId);
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < n.count() && encoder.hasMore(); i++) {
+          parts.add(encoder.next(sim.cfg.snapChunkBytes()));
+        }
+        boolean finished = !encoder.hasMore();
         long gen = roleGen;
-        sim.sched.after(200_000, () -> run(() -> {
+        // Encoding runs off the queue's thread in production: the parts come back later.
+        sim.sched.after(100_000, () -> run(() -> {
           if (roleGen == gen && queues.get(learnerId) == queue) {
-            queueOuts(learnerId, queue, queue.serialized(bytes));
+            queueOuts(learnerId, queue, queue.chunks(parts, finished));
           }
         }));
       }
     }
   }
 
-  private static byte[] serialize(TreeSnapshot t) {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(buffer)) {
-      TreeSnapshotCodec.write(t, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** A learner's spool: the SNAP chunks so far; decoded after the last. */
+  private void spool(ZabEffect.SpoolSnapshot s) {
+    if (s.index() == 0) {
+      spool = new ByteArrayOutputStream();
     }
-    return buffer.toByteArray();
+    spool.writeBytes(s.bytes());
+    if (s.last()) {
+      byte[] bytes = spool.toByteArray();
+      spool = null;
+      long gen = roleGen;
+      sim.sched.after(300_000, () -> run(() -> {
+        if (roleGen != gen) {
+          return;
+        }
+        try {
+          roleStep(new ZabEvent.SnapshotReceived(TreeSnapshotCodec.read(new DataInputStream(
+              new ByteArrayInputStream(bytes))), null));
+        } catch (IOException e) {
+          roleStep(new ZabEvent.SnapshotReceived(null, e.getMessage()));
+        }
+      }));
+    }
   }
 
   private void apply(ZabEffect.Apply a) {

@@ -36,6 +36,8 @@ class ProposalQueueTest {
 
   private static final int LEARNER = 2;
   private static final long CONN = 77;
+  /** Small chunks, two unacknowledged at most: the 1.2 MB tree below needs the learner. */
+  private static final SnapPacing PACING = new SnapPacing(64 * 1024, 2);
 
   private TestProbe<Peers.Command> peers;
 
@@ -50,7 +52,7 @@ class ProposalQueueTest {
   }
 
   private ActorRef<ProposalQueue.Command> queue(boolean observer) {
-    return kit.spawn(ProposalQueue.create(LEARNER, CONN, observer, peers.ref()));
+    return kit.spawn(ProposalQueue.create(LEARNER, CONN, observer, peers.ref(), PACING));
   }
 
   private static long z(long counter) {
@@ -241,11 +243,17 @@ class ProposalQueueTest {
     do {
       chunk = assertInstanceOf(Packet.SnapChunk.class, sent());
       assertEquals(CONN, chunk.connection());
-      assertTrue(chunk.bytes().length <= LearnerQueue.CHUNK);
+      // Whole node records: a chunk is at most one 300 kB node past the chunk size.
+      assertTrue(chunk.bytes().length <= 64 * 1024 + 310_000, "chunk " + chunk.bytes().length);
       indexes.add(chunk.index());
       bytes.writeBytes(chunk.bytes());
+      if (!chunk.last() && chunk.index() % 2 == 1) {
+        // Two chunks out and none acknowledged: the leader waits for the learner.
+        peers.expectNoMessage(Duration.ofMillis(200));
+        q.tell(new ProposalQueue.Offer(new LearnerQueue.SnapAcked(chunk.index())));
+      }
     } while (!chunk.last());
-    assertTrue(indexes.size() >= 3, "1.2 MB of data in 512 KiB chunks: " + indexes);
+    assertTrue(indexes.size() >= 3, "1.2 MB of data in small chunks: " + indexes);
     for (int i = 0; i < indexes.size(); i++) {
       assertEquals(i, indexes.get(i));
     }

@@ -95,4 +95,31 @@ class ZabRegressionTest {
       assertEquals(2, e.ids().stream().filter(e::running).count());
     }
   }
+
+  /**
+   * A tree many times larger than what may be in flight (4 KiB chunks, two unacknowledged)
+   * reaches a learner that crashes half-way through the first SNAP and is synced again.
+   */
+  @Test
+  void aSnapLargerThanTheWindowArrivesPacedEvenAcrossACrash() {
+    try (Ensemble e = new Ensemble(dir, 3, 0, Map.of("paddock.diff-window", 5,
+        "paddock.snap-chunk-size", "4k", "paddock.snap-window", 2))) {
+      e.startAll();
+      int leader = e.awaitServing();
+      int learner = leader == 3 ? 2 : 3;
+      e.kill(learner);
+      TestSession s = TestSession.open(e.kit(leader), e.status(leader), 60_000);
+      String kilobyte = "x".repeat(1000);
+      for (int i = 1; i <= 200; i++) {
+        assertTrue(s.call(create("/big" + i, kilobyte)).isOk());
+      }
+      e.crashPoints(learner).arm(CrashPoints.LEARNER_SNAP_PARTIAL);
+      e.start(learner);
+      e.awaitCrashed(learner);
+      e.start(learner);
+      e.awaitServing();
+      e.awaitConverged();
+      assertNotNull(e.info(learner).snapshot().node("/big200"));
+    }
+  }
 }
