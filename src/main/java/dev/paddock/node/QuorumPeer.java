@@ -267,6 +267,11 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       return Behaviors.stopped();
     }
     storageHealthy = true;
+    if (!recoveredTree.keptZxids().isEmpty()) {
+      // Recovery replayed the log back to the oldest snapshot kept; in memory only what the
+      // newest one lacks is needed, as after any snapshot.
+      log.tell(new TxnLog.Purge(treeZxid, recoveredTree.keptZxids().get(0)));
+    }
     if (tree == null) {
       DataTree initial = recoveredTree.tree() == null ? new DataTree()
           : DataTree.fromSnapshot(recoveredTree.tree());
@@ -276,7 +281,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       view = new TreeView(initial.snapshot());
       ActorRef<Command> self = getContext().getSelf();
       tree = getContext().spawn(DataTreeActor.create(initial, view,
-          s -> self.tell(new SaveSnapshot(s)), settings.snapCount()), "tree");
+          s -> self.tell(new SaveSnapshot(s)), settings.snapCount(), settings.snapSizeLimit()),
+          "tree");
       sessions = getContext().spawn(SessionTrackerActor.create(
           new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
               settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),

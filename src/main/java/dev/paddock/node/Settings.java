@@ -37,7 +37,8 @@ public record Settings(
     Duration containerCheckInterval,
     List<ServerSpec> servers,
     int snapChunkBytes,
-    int snapWindow) {
+    int snapWindow,
+    long snapSizeLimit) {
 
   public static Settings from(Config root) {
     Config c = root.getConfig("paddock");
@@ -86,7 +87,7 @@ public record Settings(
         intIn(c, "diff-window", 1, 10_000_000),
         string(c, "session-secret"), superDigest, duration(c, "container-check-interval"),
         servers, (int) Math.min(Integer.MAX_VALUE, bytesIn(c, "snap-chunk-size", 1024)),
-        intIn(c, "snap-window", 1, 1024));
+        intIn(c, "snap-window", 1, 1024), bytesIn(c, "snap-size-limit", 1024));
     return s.withOwnAddress();
   }
 
@@ -98,7 +99,8 @@ public record Settings(
             spec.clientPort(), clientPortAddress, maxClientCnxns, fourLetterWords, tickTime,
             minSessionTimeoutMs, maxSessionTimeoutMs, initLimit, syncLimit, leaderBeat,
             leaderTimeout, maxBuffer, snapCount, snapRetainCount, diffWindow, sessionSecret,
-            superDigest, containerCheckInterval, servers, snapChunkBytes, snapWindow);
+            superDigest, containerCheckInterval, servers, snapChunkBytes, snapWindow,
+            snapSizeLimit);
       }
     }
     return this;

@@ -14,6 +14,7 @@ import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;
 import dev.paddock.tree.WatchManager;
 import dev.paddock.txn.TxnEntry;
+import dev.paddock.txn.TxnSize;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,21 +86,34 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
   private final TreeView view;
   private final SnapshotSink snapshots;
   private final int snapCount;
+  private final long snapSizeLimit;
   private int untilSnapshot;
+  private long bytesSinceSnapshot;
 
   public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
       int snapCount) {
-    return Behaviors.setup(ctx -> new DataTreeActor(ctx, tree, view, snapshots, snapCount));
+    return create(tree, view, snapshots, snapCount, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param snapSizeLimit a snapshot is also taken once the txns applied since the last one
+   *     add up to this many bytes: the log behind it (kept in memory until then) stays bounded
+   */
+  public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
+      int snapCount, long snapSizeLimit) {
+    return Behaviors.setup(ctx -> new DataTreeActor(ctx, tree, view, snapshots, snapCount,
+        snapSizeLimit));
   }
 
   private DataTreeActor(ActorContext<Command> ctx, DataTree tree, TreeView view,
-      SnapshotSink snapshots, int snapCount) {
+      SnapshotSink snapshots, int snapCount, long snapSizeLimit) {
     super(ctx);
     this.tree = tree;
     this.reads = new TreeReads<>(tree, watches);
     this.view = view;
     this.snapshots = snapshots;
     this.snapCount = snapCount;
+    this.snapSizeLimit = snapSizeLimit;
     this.untilSnapshot = nextSnapshotDistance();
     view.publish(tree.snapshot());
   }
@@ -173,9 +187,11 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
       if (owner != null) {
         owner.tell(new SessionActor.Committed(e, applied.result(), tree.lastZxid()));
       }
-      if (--untilSnapshot <= 0 && snapshots != null) {
+      bytesSinceSnapshot += TxnSize.of(e);
+      if ((--untilSnapshot <= 0 || bytesSinceSnapshot >= snapSizeLimit) && snapshots != null) {
         snapshots.save(tree.snapshot());
         untilSnapshot = nextSnapshotDistance();
+        bytesSinceSnapshot = 0;
       }
     }
     for (SyncPoint s : a.syncs()) {

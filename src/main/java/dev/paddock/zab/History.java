@@ -1,6 +1,7 @@
 package dev.paddock.zab;
 
 import dev.paddock.txn.TxnEntry;
+import dev.paddock.txn.TxnSize;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public final class History {
 
   public void append(TxnEntry e) {
     entries.add(e);
-    bytes += Sizes.of(e);
+    bytes += TxnSize.of(e);
   }
 
   /** Drops the oldest txns while over the limits, but none above {@code applied}. */
@@ -37,7 +38,7 @@ public final class History {
       TxnEntry dropped = entries.get(head);
       entries.set(head, null);
       head++;
-      bytes -= Sizes.of(dropped);
+      bytes -= TxnSize.of(dropped);
       base = dropped.zxid();
     }
     if (head > 4096 && head > entries.size() / 2) {

@@ -2,6 +2,7 @@ package dev.paddock.zab;
 
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.TxnEntry;
+import dev.paddock.txn.TxnSize;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,10 +150,10 @@ public final class LearnerQueue {
         List<TxnEntry> batch = new ArrayList<>();
         long bytes = 0;
         while (queue.peekFirst() instanceof TxnEntry e
-            && (batch.isEmpty() || bytes + Sizes.of(e) <= BATCH_BYTES)) {
+            && (batch.isEmpty() || bytes + TxnSize.of(e) <= BATCH_BYTES)) {
           queue.pollFirst();
           batch.add(e);
-          bytes += Sizes.of(e);
+          bytes += TxnSize.of(e);
         }
         inFlight.addLast(batch.get(batch.size() - 1).zxid());
         out.add(new Transmit(observer

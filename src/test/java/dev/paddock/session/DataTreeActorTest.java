@@ -263,4 +263,28 @@ class DataTreeActorTest {
     assertEquals(Zxid.of(5, 1), view.latest().zxid());
     assertEquals(1, info().watchCount());
   }
+
+  @Test
+  void aSnapshotIsTakenOnceTheTxnsSinceTheLastOneReachTheSizeLimit() {
+    DataTree t = new DataTree();
+    java.util.concurrent.LinkedBlockingQueue<Long> saved =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    var sized = kit.spawn(DataTreeActor.create(t, new TreeView(t.snapshot()),
+        snap -> saved.add(snap.zxid()), 1_000_000, 10_000));
+    String kb = "x".repeat(1_000);
+    List<TxnEntry> first = new java.util.ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      first.add(create(0, i, "/s" + i, kb));
+    }
+    sized.tell(new DataTreeActor.Apply(first, List.of()));
+    TestProbe<DataTreeActor.Info> info = kit.createTestProbe();
+    sized.tell(new DataTreeActor.GetInfo(info.ref()));
+    info.receiveMessage();
+    org.junit.jupiter.api.Assertions.assertTrue(saved.isEmpty(), "9 kB is under the limit");
+    sized.tell(new DataTreeActor.Apply(List.of(create(0, 9, "/s9", kb),
+        create(0, 10, "/s10", kb)), List.of()));
+    sized.tell(new DataTreeActor.GetInfo(info.ref()));
+    info.receiveMessage();
+    assertEquals(1, saved.size(), "one snapshot once 10 kB were applied");
+  }
 }

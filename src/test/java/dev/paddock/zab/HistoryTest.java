@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paddock.txn.Txn;
 import dev.paddock.txn.TxnEntry;
+import dev.paddock.txn.TxnSize;
 import dev.paddock.txn.Zxid;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class HistoryTest {
 
   @Test
   void trimmingByBytesMovesTheBase() {
-    long size = Sizes.of(entry(1));
+    long size = TxnSize.of(entry(1));
     History h = new History(0, 1000, 2 * size + size / 2);
     for (int i = 1; i <= 4; i++) {
       h.append(entry(Zxid.of(1, i)));

@@ -15,6 +15,7 @@ import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeSnapshotCodec;
 import dev.paddock.txn.Txn;
 import dev.paddock.txn.TxnEntry;
+import dev.paddock.txn.TxnSize;
 import dev.paddock.txn.Zxid;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -173,7 +174,7 @@ class ProposalQueueTest {
     List<Long> second = proposals();
     assertEquals(List.of(z(w + 1), z(w + 2), z(w + 3)), first);
     assertEquals(List.of(z(w + 4), z(w + 5)), second);
-    assertTrue(3L * Sizes.of(big(1, size)) <= LearnerQueue.BATCH_BYTES);
+    assertTrue(3L * TxnSize.of(big(1, size)) <= LearnerQueue.BATCH_BYTES);
   }
 
   @Test

@@ -1,13 +1,10 @@
-package dev.paddock.zab;
-
-import dev.paddock.txn.Txn;
-import dev.paddock.txn.TxnEntry;
+package dev.paddock.txn;
 
 /** Rough in-memory / on-wire size of a txn, for batching and bounds. */
-final class Sizes {
-  private Sizes() {}
+public final class TxnSize {
+  private TxnSize() {}
 
-  static long of(TxnEntry e) {
+  public static long of(TxnEntry e) {
     return 64 + of(e.txn());
   }
 
