@@ -364,10 +364,12 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     RoleConfig roleConfig = new RoleConfig(settings.myId(), voters, observers,
         new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit(),
             settings.leaderBeat(), settings.leaderTimeout()),
-        settings.maxBuffer(), settings.diffWindow(), 1, ZabBugs.NONE);
+        // The leader's DIFF history is bounded like the log behind a snapshot.
+        settings.maxBuffer(), settings.diffWindow(), settings.snapSizeLimit(), 1, ZabBugs.NONE);
     Zab zab = new Zab(roleConfig, fresh, log, snapshots, tree, view, sessions, peers,
         settings.containerCheckInterval(), crashPoints,
-        (roleRef, writes) -> self.tell(new Serving(writes, roleRef)), new SnapPacing(settings.snapChunkBytes(), settings.snapWindow()),
+        (roleRef, writes) -> self.tell(new Serving(writes, roleRef)),
+        new SnapPacing(settings.snapChunkBytes(), settings.snapWindow()),
         settings.dataDir().resolve("snap-incoming.tmp"));
     ActorRef<?> child = leading
         ? getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1))

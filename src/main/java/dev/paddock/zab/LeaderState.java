@@ -96,7 +96,7 @@ public final class LeaderState {
     this.myLastZxid = Math.max(logState.lastZxid(), applied);
     // Everything logged since the newest snapshot: a learner one txn behind gets a DIFF.
     long base = logState.lastZxid() < applied ? applied : Math.min(logState.baseZxid(), applied);
-    this.history = new History(base, cfg.diffWindow(), 256L << 20);
+    this.history = new History(base, cfg.diffWindow(), cfg.diffWindowBytes());
     for (TxnEntry e : logState.entries()) {
       if (e.zxid() > base) {
         history.append(e);

@@ -107,7 +107,7 @@ final class Simulation {
   RoleConfig roleConfig(int id) {
     return new RoleConfig(id, voters, Set.of(),
         new ZabTimers(cfg.tick(), 10, 5, cfg.beat(), cfg.leaderTimeout()),
-        1 << 20, cfg.diffWindow(), 1, cfg.bugs());
+        1 << 20, cfg.diffWindow(), 1L << 20, 1, cfg.bugs());
   }
 
   boolean stopping() {

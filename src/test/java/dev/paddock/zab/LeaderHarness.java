@@ -36,7 +36,7 @@ final class LeaderHarness {
     }
     this.tree = tree;
     this.leader = new LeaderState(new RoleConfig(1, ids, Set.of(), TIMERS, 1 << 20, diffWindow,
-        firstCounter, bugs), log, tree::snapshot, () -> 1_700_000_000_000L, now,
+        64L << 20, firstCounter, bugs), log, tree::snapshot, () -> 1_700_000_000_000L, now,
         NOPLogger.NOP_LOGGER);
     record(leader.start());
   }
