@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -86,6 +87,8 @@ class ConsoleTest {
           CreateMode.EPHEMERAL_SEQUENTIAL);
 
       WebDriverWait wait = new WebDriverWait(web, MAX);
+      // The page redraws its tables on every poll, so an element found a moment ago may be gone.
+      wait.ignoring(StaleElementReferenceException.class);
       web.get(e.base(viewer) + "/");
       wait.until(d -> stateOf(d, leader).equals("leader") && stateOf(d, victim)
           .equals("follower") && stateOf(d, viewer).equals("follower"));
