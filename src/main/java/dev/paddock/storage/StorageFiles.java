@@ -105,7 +105,8 @@ public final class StorageFiles {
   /**
    * Reads every journal segment in {@code dir} in order, checking each frame's checksum, and
    * hands over the events not deleted by a later deletion marker. Damage ends the scan of that
-   * segment; it is returned, in the last segment marked as the torn write the server would drop.
+   * segment; it is returned, marked as the torn write the server would drop when it is in the
+   * last segment with nothing intact after it.
    */
   public static List<Damage> scanJournal(Path dir, EventVisitor visitor) throws IOException {
     TreeMap<Long, Path> segments = new TreeMap<>();
@@ -197,11 +198,15 @@ public final class StorageFiles {
         }
         pos += JournalFormat.FRAME_HEADER_SIZE + length;
       }
-      if (problem == null && FileIo.endOfNonZero(ch, pos, size) > pos) {
+      long dirtyEnd = FileIo.endOfNonZero(ch, pos, size);
+      if (problem == null && dirtyEnd > pos) {
         problem = "non-zero bytes after the last record";
       }
       if (problem != null) {
-        damage.add(new Damage(file, pos, problem, last));
+        // As recovery judges it: only a tail with nothing intact after it is a torn write.
+        boolean torn = last && (dirtyEnd <= pos
+            || FrameSearch.firstIntactFrame(ch, pos, dirtyEnd) < 0);
+        damage.add(new Damage(file, pos, problem, torn));
       }
     }
   }
