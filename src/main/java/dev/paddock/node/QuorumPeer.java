@@ -9,6 +9,8 @@ import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.storage.JournalStats;
+import dev.paddock.storage.SnapshotStats;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;
@@ -24,6 +26,7 @@ import dev.paddock.zab.RoleConfig;
 import dev.paddock.zab.Zab;
 import dev.paddock.zab.ZabBugs;
 import dev.paddock.zab.ZabTimers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,6 +99,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record StorageDied() implements Command {}
 
+  /** Recovery found damage no retry can repair. */
+  private record StorageCorrupt(String message) implements Command {}
+
   private record RestartStorage() implements Command {}
 
   private record StorageProbed(int incarnation) implements Command {}
@@ -137,8 +143,22 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   }
 
   public static Behavior<Command> create(Settings settings, CrashPoints crashPoints) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new QuorumPeer(ctx, timers, settings, crashPoints)));
+    return Behaviors.setup(ctx -> {
+      String refusal = StartupChecks.beforeStorage(journalDir(ctx), snapshotDir(ctx));
+      if (refusal != null) {
+        ctx.getLog().error(refusal);
+        return Behaviors.stopped();
+      }
+      return Behaviors.withTimers(timers -> new QuorumPeer(ctx, timers, settings, crashPoints));
+    });
+  }
+
+  private static Path journalDir(ActorContext<?> ctx) {
+    return Path.of(ctx.getSystem().settings().config().getString(JOURNAL + ".dir"));
+  }
+
+  private static Path snapshotDir(ActorContext<?> ctx) {
+    return Path.of(ctx.getSystem().settings().config().getString(SNAPSHOTS + ".dir"));
   }
 
   private QuorumPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
@@ -165,6 +185,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       }
     }
     currentVote = new Vote(settings.myId(), 0, 0);
+    ActorRef<Command> self = ctx.getSelf();
+    JournalStats.forPlugin(ctx.getSystem(), JOURNAL)
+        .onCorruption(message -> self.tell(new StorageCorrupt(message)));
     spawnStorage();
   }
 
@@ -226,6 +249,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           return this;
         })
         .onMessage(StorageDied.class, s -> onStorageDied())
+        .onMessage(StorageCorrupt.class, c -> refuse(c.message()))
         .onMessage(RestartStorage.class, r -> {
           spawnStorage();
           return this;
@@ -254,16 +278,13 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       probeStorage();
       return this;
     }
-    long treeZxid = recoveredTree.tree() == null ? 0 : recoveredTree.tree().zxid();
-    if (tree == null && treeZxid < recoveredLog.baseZxid()) {
-      // Starting would jump over the txns between: acknowledged writes could vanish.
-      getContext().getLog().error("refusing to start: the transaction log in {} begins after "
-          + "zxid 0x{}, but the newest readable snapshot in {} is at 0x{}; the txns between "
-          + "are gone. Restore the snapshots, or empty this server's data and log directories "
-          + "so it syncs from the ensemble", settings.dataLogDir(),
-          Long.toHexString(recoveredLog.baseZxid()), settings.dataDir().resolve("snapshots"),
-          Long.toHexString(treeZxid));
-      return Behaviors.stopped();
+    if (tree == null) {
+      String refusal = StartupChecks.afterRecovery(journalDir(getContext()),
+          snapshotDir(getContext()), recoveredLog, recoveredTree,
+          SnapshotStats.forPlugin(getContext().getSystem(), SNAPSHOTS).unreadable());
+      if (refusal != null) {
+        return refuse(refusal);
+      }
     }
     storageHealthy = true;
     if (tree == null) {
@@ -474,6 +495,17 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     if (!storageHealthy && recoveredLog == null && recoveredTree == null && log == null) {
       return this;
     }
+    String corruption = JournalStats.forPlugin(getContext().getSystem(), JOURNAL).corruption();
+    if (corruption != null) {
+      return refuse(corruption);
+    }
+    if (tree == null && recoveredTree == null) {
+      String refusal = StartupChecks.snapshotsUnreadable(snapshotDir(getContext()),
+          SnapshotStats.forPlugin(getContext().getSystem(), SNAPSHOTS).unreadable());
+      if (refusal != null) {
+        return refuse(refusal);
+      }
+    }
     storageHealthy = false;
     // An election outcome from before the failure is stale by the time storage is back.
     pendingElected = null;
@@ -494,6 +526,17 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     timers.startSingleTimer(new RestartStorage(), Duration.ofMillis(settings.tickMs() * 5L));
     return this;
+  }
+
+  /**
+   * Damaged or inconsistent storage: stop, so that the node exits non-zero, instead of serving
+   * from a history with a hole or retrying what cannot heal.
+   */
+  private Behavior<Command> refuse(String why) {
+    String line = why.startsWith("refusing to start") ? why
+        : (tree == null ? "refusing to start: " : "stopping: ") + why;
+    getContext().getLog().error(line);
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onGetStatus(GetStatus g) {

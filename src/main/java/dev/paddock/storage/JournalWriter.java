@@ -435,6 +435,7 @@ final class JournalWriter {
   private void fail(Throwable t) {
     if (failure == null) {
       failure = t;
+      stats.writeFailed(t);
       log.error("Journal writer failed; rejecting writes until the journal restarts", t);
       onFailure.accept(t);
     }

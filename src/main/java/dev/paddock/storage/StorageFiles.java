@@ -109,17 +109,7 @@ public final class StorageFiles {
    * last segment with nothing intact after it.
    */
   public static List<Damage> scanJournal(Path dir, EventVisitor visitor) throws IOException {
-    TreeMap<Long, Path> segments = new TreeMap<>();
-    if (Files.isDirectory(dir)) {
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "segment-*.log")) {
-        for (Path p : files) {
-          long n = JournalFormat.parseSegmentNumber(p.getFileName().toString());
-          if (n >= 0) {
-            segments.put(n, p);
-          }
-        }
-      }
-    }
+    TreeMap<Long, Path> segments = segmentsByNumber(dir);
     List<Damage> damage = new ArrayList<>();
     Map<String, Long> deletedTo = new HashMap<>();
     long expected = segments.isEmpty() ? 0 : segments.firstKey();
@@ -136,6 +126,26 @@ public final class StorageFiles {
       scanSegment(s.getKey(), s.getValue(), false, true, deletedTo, visitor, ignored);
     }
     return damage;
+  }
+
+  /** The journal's segment files in {@code dir}, oldest first; none when it does not exist. */
+  public static List<Path> segmentFiles(Path dir) throws IOException {
+    return new ArrayList<>(segmentsByNumber(dir).values());
+  }
+
+  private static TreeMap<Long, Path> segmentsByNumber(Path dir) throws IOException {
+    TreeMap<Long, Path> segments = new TreeMap<>();
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "segment-*.log")) {
+        for (Path p : files) {
+          long n = JournalFormat.parseSegmentNumber(p.getFileName().toString());
+          if (n >= 0) {
+            segments.put(n, p);
+          }
+        }
+      }
+    }
+    return segments;
   }
 
   private static void scanSegment(long number, Path file, boolean last, boolean payloads,
