@@ -79,6 +79,15 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   /** The ZooKeeper client port's bound address; ask once serving (tests bind port 0). */
   public record GetClientPort(ActorRef<java.net.InetSocketAddress> replyTo) implements Command {}
 
+  /**
+   * Fault tests: stops a critical part ("tree", "session tracker", "peers gateway", "client
+   * port") as a failure would, or fails the guardian itself ("guardian"). A part that does not
+   * exist yet is stopped as soon as it does.
+   */
+  public record StopPart(String part) implements Command {}
+
+  record PartStopped(String part) implements Command {}
+
   private record LogRecovered(TxnLog.Snapshot state) implements Command {}
 
   private record TreeRecovered(StoredTree stored) implements Command {}
@@ -137,6 +146,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private int storageIncarnation;
   private int probedIncarnation;
   private boolean storageHealthy;
+  private final CriticalParts critical;
+  private String stopWhenStarted;
 
   public static Behavior<Command> create(Settings settings) {
     return create(settings, CrashPoints.NONE);
@@ -167,6 +178,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     this.settings = settings;
     this.crashPoints = crashPoints;
     this.timers = timers;
+    this.critical = new CriticalParts(ctx);
     if (settings.standalone()) {
       voters.add(settings.myId());
     } else {
@@ -176,6 +188,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       settings.servers().forEach(s -> addresses.put(s.id(), s.host() + ":" + s.peerPort()));
       peers = ctx.spawn(Peers.create(settings.myId(), addresses, PekkoConfig.SYSTEM_NAME),
           Peers.NAME);
+      critical.watch("peers gateway", peers);
       peers.tell(new Peers.SetInbox(ctx.messageAdapter(Peers.Inbound.class, Inbound::new)));
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider")
           .equals("cluster")) {
@@ -248,6 +261,15 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           }
           return this;
         })
+        .onMessage(PartStopped.class, p -> {
+          critical.stopped(p.part());
+          return this;
+        })
+        .onMessage(StopPart.class, p -> {
+          stopWhenStarted = p.part();
+          stopPartIfAsked();
+          return this;
+        })
         .onMessage(StorageDied.class, s -> onStorageDied())
         .onMessage(StorageCorrupt.class, c -> refuse(c.message()))
         .onMessage(RestartStorage.class, r -> {
@@ -302,6 +324,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
               settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
               settings.superDigest(), settings.initLimit() * (long) settings.tickMs()),
           view, tree), SESSIONS);
+      critical.watch("tree", tree);
+      critical.watch("session tracker", sessions);
+      stopPartIfAsked();
     }
     lookForLeader();
     return this;
@@ -401,6 +426,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     if (clientPort == null) {
       clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
           sessions, tree, view, () -> serving ? mode() : null), "client-port");
+      critical.watch("client port", clientPort);
+      stopPartIfAsked();
     }
     return this;
   }
@@ -526,6 +553,15 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     timers.startSingleTimer(new RestartStorage(), Duration.ofMillis(settings.tickMs() * 5L));
     return this;
+  }
+
+  private void stopPartIfAsked() {
+    if ("guardian".equals(stopWhenStarted)) {
+      throw new IllegalStateException("guardian failed on request (fault test)");
+    }
+    if (stopWhenStarted != null && critical.stop(stopWhenStarted)) {
+      stopWhenStarted = null;
+    }
   }
 
   /**
