@@ -281,6 +281,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
             return this;
           }
           probedIncarnation = p.incarnation();
+          getContext().getLog().info("the transaction log writes again; resuming");
           return maybeStarted();
         })
         .onMessage(Reachability.class, this::onReachability)
