@@ -6,6 +6,7 @@ import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
 import dev.paddock.peers.Peers;
+import dev.paddock.request.ReplySize;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
@@ -319,7 +320,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       view = new TreeView(initial.snapshot());
       ActorRef<Command> self = getContext().getSelf();
       tree = getContext().spawn(DataTreeActor.create(initial, view,
-          s -> self.tell(new SaveSnapshot(s)), settings.snapCount()), "tree");
+          s -> self.tell(new SaveSnapshot(s)), settings.snapCount(),
+          settings.maxBuffer() + (long) ReplySize.HEADROOM), "tree");
       sessions = getContext().spawn(SessionTrackerActor.create(
           new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
               settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),

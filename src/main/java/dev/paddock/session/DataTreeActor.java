@@ -85,18 +85,27 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
   private final TreeView view;
   private final SnapshotSink snapshots;
   private final int snapCount;
+  private final long maxReplyBytes;
   private int untilSnapshot;
 
   public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
       int snapCount) {
-    return Behaviors.setup(ctx -> new DataTreeActor(ctx, tree, view, snapshots, snapCount));
+    return create(tree, view, snapshots, snapCount, Long.MAX_VALUE);
+  }
+
+  /** @param maxReplyBytes reads whose reply would be larger fail (see {@link TreeReads}) */
+  public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
+      int snapCount, long maxReplyBytes) {
+    return Behaviors.setup(ctx -> new DataTreeActor(ctx, tree, view, snapshots, snapCount,
+        maxReplyBytes));
   }
 
   private DataTreeActor(ActorContext<Command> ctx, DataTree tree, TreeView view,
-      SnapshotSink snapshots, int snapCount) {
+      SnapshotSink snapshots, int snapCount, long maxReplyBytes) {
     super(ctx);
     this.tree = tree;
-    this.reads = new TreeReads<>(tree, watches);
+    this.maxReplyBytes = maxReplyBytes;
+    this.reads = new TreeReads<>(tree, watches, maxReplyBytes);
     this.view = view;
     this.snapshots = snapshots;
     this.snapCount = snapCount;
@@ -126,7 +135,7 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
         })
         .onMessage(Replace.class, r -> {
           tree = DataTree.fromSnapshot(r.snapshot());
-          reads = new TreeReads<>(tree, watches);
+          reads = new TreeReads<>(tree, watches, maxReplyBytes);
           view.publish(tree.snapshot());
           return this;
         })
