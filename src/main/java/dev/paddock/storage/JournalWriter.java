@@ -197,6 +197,7 @@ final class JournalWriter {
     List<Consumer<JournalIndex>> indexUpdates = new ArrayList<>();
     boolean deleted;
     try {
+      JournalFaults.awaitUnstalled(settings.dir());
       JournalFaults.check(settings.dir());
       deleted = appendAll(work, indexUpdates);
       flushAndForce();
