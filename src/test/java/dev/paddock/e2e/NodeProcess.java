@@ -81,6 +81,10 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean alive() {
     return process != null && process.isAlive();
   }
