@@ -24,6 +24,7 @@ final class CriticalParts {
   private final ActorContext<QuorumPeer.Command> ctx;
   private final Map<String, ActorRef<?>> parts = new LinkedHashMap<>();
   private boolean shuttingDown;
+  private String stopWhenThere;
 
   CriticalParts(ActorContext<QuorumPeer.Command> ctx) {
     this.ctx = ctx;
@@ -32,6 +33,7 @@ final class CriticalParts {
   void watch(String name, ActorRef<?> part) {
     parts.put(name, part);
     ctx.watchWith(part, new QuorumPeer.PartStopped(name));
+    stopIfAsked();
   }
 
   void stopped(String name) {
@@ -43,14 +45,24 @@ final class CriticalParts {
     CoordinatedShutdown.get(ctx.getSystem()).run(PART_STOPPED);
   }
 
-  /** Stops a part as a failure would, for fault tests; false when there is no such part. */
-  boolean stop(String name) {
-    ActorRef<?> part = parts.get(name);
-    if (part == null) {
-      return false;
+  /**
+   * Fault tests: stops a part as a failure would, as soon as it exists; "guardian" fails the
+   * guardian itself.
+   */
+  void stopWhenThere(String name) {
+    stopWhenThere = name;
+    stopIfAsked();
+  }
+
+  private void stopIfAsked() {
+    if ("guardian".equals(stopWhenThere)) {
+      throw new IllegalStateException("guardian failed on request (fault test)");
     }
-    ctx.getLog().warn("stopping the {} on request (fault test)", name);
-    ctx.stop(part);
-    return true;
+    ActorRef<?> part = stopWhenThere == null ? null : parts.get(stopWhenThere);
+    if (part != null) {
+      ctx.getLog().warn("stopping the {} on request (fault test)", stopWhenThere);
+      stopWhenThere = null;
+      ctx.stop(part);
+    }
   }
 }

@@ -148,7 +148,6 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private int probedIncarnation;
   private boolean storageHealthy;
   private final CriticalParts critical;
-  private String stopWhenStarted;
 
   public static Behavior<Command> create(Settings settings) {
     return create(settings, CrashPoints.NONE);
@@ -267,8 +266,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           return this;
         })
         .onMessage(StopPart.class, p -> {
-          stopWhenStarted = p.part();
-          stopPartIfAsked();
+          critical.stopWhenThere(p.part());
           return this;
         })
         .onMessage(StorageDied.class, s -> onStorageDied())
@@ -329,7 +327,6 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           view, tree), SESSIONS);
       critical.watch("tree", tree);
       critical.watch("session tracker", sessions);
-      stopPartIfAsked();
     }
     lookForLeader();
     return this;
@@ -430,7 +427,6 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
           sessions, tree, view, () -> serving ? mode() : null), "client-port");
       critical.watch("client port", clientPort);
-      stopPartIfAsked();
     }
     return this;
   }
@@ -556,15 +552,6 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     timers.startSingleTimer(new RestartStorage(), Duration.ofMillis(settings.tickMs() * 5L));
     return this;
-  }
-
-  private void stopPartIfAsked() {
-    if ("guardian".equals(stopWhenStarted)) {
-      throw new IllegalStateException("guardian failed on request (fault test)");
-    }
-    if (stopWhenStarted != null && critical.stop(stopWhenStarted)) {
-      stopWhenStarted = null;
-    }
   }
 
   /**

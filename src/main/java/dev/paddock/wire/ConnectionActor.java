@@ -79,7 +79,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   private final ClientPortEnv env;
   private final Outbox outbox;
-  private final Runnable gateWake;
+  private final Admission admission;
   private final InetSocketAddress remote;
   private final String remoteText;
   private final ConnectionStats cstats;
@@ -96,10 +96,6 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private long sessionId;
   private boolean readOnlyForm;
   private int outstanding;
-  /** A request read but not yet acted on: the gate had no room for it. */
-  private Requests.Decoded held;
-  private long heldSize;
-  private boolean awaitingGate;
   private int sessionTimeoutMs = (int) HANDSHAKE_TIMEOUT.toMillis();
 
   static Behavior<Command> create(ClientPortEnv env, BoundedSourceQueue<ByteString> out,
@@ -115,7 +111,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     this.env = env;
     this.outbox = new Outbox(out, meter, env.limits());
     ActorRef<Command> self = ctx.getSelf();
-    this.gateWake = () -> self.tell(new GateOpen());
+    this.admission = new Admission(env.gate(), () -> self.tell(new GateOpen()));
     this.remote = remote;
     this.remoteText = remote.toString();
     this.timers = timers;
@@ -244,10 +240,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private Behavior<Command> onRequest(byte[] payload) {
     Requests.Decoded d = Requests.decode(payload, env.view().latest().zxid());
     boolean needsPlace = d instanceof Requests.Local || d instanceof Requests.ToSession;
-    if (needsPlace && !env.gate().tryEnter(payload.length)) {
-      held = d;
-      heldSize = payload.length;
-      awaitGate();
+    if (needsPlace && !admission.enter(d, payload.length)) {
+      readingChanged();
       return this;
     }
     return handle(d, needsPlace ? payload.length : -1);
@@ -255,29 +249,18 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   /** A place may have come free: act on the held request, or wait again. */
   private Behavior<Command> onGateOpen() {
-    awaitingGate = false;
-    if (held == null || phase != Phase.OPEN) {
-      env.gate().passOn();
+    if (phase != Phase.OPEN) {
+      admission.close();
       return this;
     }
-    if (!env.gate().tryEnter(heldSize)) {
-      awaitGate();
+    Requests.Decoded d = admission.woken();
+    if (d == null) {
       return this;
     }
-    Requests.Decoded d = held;
-    held = null;
     readingChanged();
-    Behavior<Command> next = handle(d, heldSize);
+    Behavior<Command> next = handle(d, admission.heldSize());
     maybeAck();
     return next;
-  }
-
-  private void awaitGate() {
-    readingChanged();
-    if (!awaitingGate) {
-      awaitingGate = true;
-      env.gate().await(gateWake);
-    }
   }
 
   /** @param place bytes this request holds in the gate, or -1 when it holds no place */
@@ -313,7 +296,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   /** Whether this connection reads its socket now, as cons shows it. */
   private boolean reading() {
-    return outstanding < ClientPortEnv.MAX_OUTSTANDING && held == null && !outbox.throttled();
+    return outstanding < ClientPortEnv.MAX_OUTSTANDING && !admission.holding()
+        && !outbox.throttled();
   }
 
   private void readingChanged() {
@@ -585,13 +569,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         env.gate().leave(e.place);
       }
     }
-    if (awaitingGate) {
-      env.gate().cancel(gateWake);
-      awaitingGate = false;
-      // The wake-up meant for this connection may already be on its way here.
-      env.gate().passOn();
-    }
-    held = null;
+    admission.close();
     pending.clear();
     pings.clear();
     env.stats().unregister(cstats);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paddock.session.ClientLimits;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
@@ -49,12 +48,11 @@ class OutboxTest {
     assertEquals(120 * KIB, outbox.queued(), "a refused packet is not counted");
     assertFalse(drained.await(0, TimeUnit.MILLISECONDS));
 
-    // The socket takes what is queued.
-    CompletionStage<?> taken = queue.second().map(b -> {
+    // The socket takes what is queued, and whatever comes next.
+    queue.second().map(b -> {
       meter.sent(b.size());
       return b;
-    }).take(3).runWith(Sink.ignore(), mat);
-    taken.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }).runWith(Sink.ignore(), mat);
     assertTrue(drained.await(10, TimeUnit.SECONDS), "the connection is woken");
     assertEquals(0, outbox.queued());
     assertEquals(120 * KIB, outbox.sentTotal());
