@@ -55,6 +55,8 @@ class LayeringTest {
   private static final Set<String> ACTOR_SHELLS = Set.of(
       "ElectionActor",
       "SessionActor", "SessionTrackerActor", "DataTreeActor",
+      // the per-actor-system holder of the request gate every front door shares
+      "ClientLoad",
       // the session's replies to its front door, which carry the session's ActorRef
       "SessionOutput",
       "LeaderActor", "FollowerActor", "ProposalQueue", "Zab",

@@ -128,7 +128,11 @@ final class AdminRoutes extends AllDirectives {
       if (failure != null || c.serverRequired() && !facts.status().serving()
           || c.needs().tree() && facts.info() == null
           || c.needs().watches() && facts.watches() == null) {
-        return json(StatusCodes.SERVICE_UNAVAILABLE, error(c.name(), Commands.NOT_SERVING));
+        JournalStats.WriteFailure storage = journal.writeFailure();
+        return json(StatusCodes.SERVICE_UNAVAILABLE, error(c.name(), storage == null
+            ? Commands.NOT_SERVING : Commands.NOT_SERVING + ": cannot write the transaction "
+                + "log since " + java.time.Instant.ofEpochMilli(storage.sinceMillis()) + " ("
+                + storage.reason() + ")"));
       }
       Map<String, Object> out = c.run().apply(new Commands.Context(facts, node.facts(),
           clients, zab, journal, metrics, args));

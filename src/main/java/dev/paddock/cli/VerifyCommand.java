@@ -1,7 +1,9 @@
 package dev.paddock.cli;
 
 import dev.paddock.storage.StorageFiles;
+import dev.paddock.txnlog.RecoveryCheck;
 import dev.paddock.txnlog.TxnLog;
+import dev.paddock.txnlog.TxnLogState;
 import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Parameters;
  * {@code verify DIR}: checks a stopped server's data directory without changing it. Every
  * snapshot file's checksum and decoding, every journal frame's checksum, that the logged zxids
  * run without gaps and continue from the newest snapshot, and that the snapshot's tree is whole
- * (every node's parent lists it). Prints what a server would recover (zxid and digest), or each
- * problem with the file that has it.
+ * (every node's parent lists it), and that the log holds no txns of an epoch it never accepted.
+ * Prints what a server would recover (zxid and digest), or each problem with the file that has
+ * it: whatever would make a server refuse to start is reported here too.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Checks the checksums, log continuity and tree of a data directory.")
@@ -63,11 +66,19 @@ final class VerifyCommand implements Callable<Integer> {
     }
     long snapshotZxid = tree.lastZxid();
     Continuity continuity = new Continuity(snapshotZxid);
+    TxnLogState logState = new TxnLogState();
+    if (!snapshotFiles.isEmpty() && StorageFiles.segmentFiles(d.log()).isEmpty()) {
+      problems.add(d.log() + ": no transaction log next to the snapshots in " + d.snapshots()
+          + "; the txns after the newest snapshot are missing");
+    }
     List<StorageFiles.Damage> damage = StorageFiles.scanJournal(d.log(), e -> {
       if (!e.persistenceId().equals(layout.logId())) {
         return;
       }
       Object event = PaddockCli.decode(e);
+      if (event instanceof TxnLog.Event logEvent) {
+        logState.apply(logEvent, e.seqNr());
+      }
       String gap = continuity.next(event);
       if (gap != null) {
         problems.add(e.segment() + " at offset " + e.offset() + ": " + gap);
@@ -80,6 +91,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
     });
+    RecoveryCheck.Problem inconsistent = RecoveryCheck.check(logState.copy(), snapshotZxid);
+    if (inconsistent != null && inconsistent.kind() != RecoveryCheck.Kind.LOG_BEGINS_AFTER_TREE) {
+      // A gap after the snapshot is reported above, with the offset where it shows.
+      problems.add(d.log() + ": " + inconsistent.detail());
+    }
     for (StorageFiles.Damage x : damage) {
       problems.add(x.file() + " at offset " + x.offset() + ": " + x.reason()
           + (x.tornTail() ? " (a torn write at the end of the log: the server drops it)" : ""));

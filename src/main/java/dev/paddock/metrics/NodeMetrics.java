@@ -116,6 +116,9 @@ public final class NodeMetrics {
         snapshots, s -> s.last() == null ? 0 : s.last().bytes());
     callback("fsync_threshold_exceed_count", "Log fsyncs slower than 1000 ms",
         slowFsyncs, AtomicLong::get);
+    callback("paddock_log_write_failed", "1 while the transaction log cannot write (full disk,"
+        + " I/O error); the server does not serve until a write succeeds",
+        journal, j -> j.writeFailure() == null ? 0 : 1);
     CounterWithCallback.builder().name("paddock_txns_logged")
         .help("Txns made durable in the log (with paddock_log_fsyncs: txns per fsync)")
         .callback(cb -> cb.call(journal.txnsLogged())).register(registry);

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.paddock.admin.AdminSettings;
 import dev.paddock.cli.PaddockCli;
 import dev.paddock.cli.StorageLayout;
+import dev.paddock.session.ClientLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,9 +57,13 @@ public final class Main {
       KnownKeys.check(loaded);
       checkStartable(settings);
       checkAdmin(AdminSettings.from(loaded));
+      ClientLimits.from(loaded);
       LogSetup.from(loaded).apply();
     } catch (AdminSettings.Invalid e) {
       fail(e.key(), e.problem());
+      return;
+    } catch (ClientLimits.Invalid e) {
+      fail(e.key(), e.getMessage());
       return;
     } catch (ConfigError e) {
       fail(e.key(), e.getMessage().substring(e.key().length() + 2));

@@ -4,6 +4,11 @@ import com.typesafe.config.Config;
 import dev.paddock.admin.AdminServer;
 import dev.paddock.admin.AdminSettings;
 import dev.paddock.zab.CrashPoints;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -12,6 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * beside it when {@code paddock.admin.enabled}.
  */
 public final class NodeGuardian {
+  static final String TEST_HOOKS = "PADDOCK_TEST_HOOKS";
+
   private NodeGuardian() {}
 
   public static Behavior<QuorumPeer.Command> create(Settings settings) {
@@ -22,7 +29,32 @@ public final class NodeGuardian {
         ctx.spawn(AdminServer.create(admin,
             new NodeBridge(ctx.getSelf(), ctx.getSystem(), settings, admin, config)), "admin");
       }
+      if ("stdin".equals(System.getenv(TEST_HOOKS))) {
+        listenForFaults(ctx.getSelf());
+      }
       return QuorumPeer.create(settings, CrashPoints.NONE);
     });
+  }
+
+  /**
+   * End-to-end fault tests drive a node.jar process through its standard input: a line
+   * "stop PART" stops that part of the server as a failure would ({@link QuorumPeer.StopPart}).
+   * Only with the environment variable {@value #TEST_HOOKS}=stdin, which no deployment sets.
+   */
+  private static void listenForFaults(ActorRef<QuorumPeer.Command> peer) {
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+          StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.startsWith("stop ")) {
+            peer.tell(new QuorumPeer.StopPart(line.substring(5).trim()));
+          }
+        }
+      } catch (IOException e) {
+        // Standard input closed: no more faults to inject.
+      }
+    }, "paddock-fault-hooks");
+    reader.setDaemon(true);
+    reader.start();
   }
 }

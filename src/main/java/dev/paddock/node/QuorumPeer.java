@@ -6,9 +6,12 @@ import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
 import dev.paddock.peers.Peers;
+import dev.paddock.request.ReplySize;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.storage.JournalStats;
+import dev.paddock.storage.SnapshotStats;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;
@@ -25,6 +28,7 @@ import dev.paddock.zab.SnapPacing;
 import dev.paddock.zab.Zab;
 import dev.paddock.zab.ZabBugs;
 import dev.paddock.zab.ZabTimers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,6 +81,15 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   /** The ZooKeeper client port's bound address; ask once serving (tests bind port 0). */
   public record GetClientPort(ActorRef<java.net.InetSocketAddress> replyTo) implements Command {}
 
+  /**
+   * Fault tests: stops a critical part ("tree", "session tracker", "peers gateway", "client
+   * port") as a failure would, or fails the guardian itself ("guardian"). A part that does not
+   * exist yet is stopped as soon as it does.
+   */
+  public record StopPart(String part) implements Command {}
+
+  record PartStopped(String part) implements Command {}
+
   private record LogRecovered(TxnLog.Snapshot state) implements Command {}
 
   private record TreeRecovered(StoredTree stored) implements Command {}
@@ -96,6 +109,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private record SaveSnapshot(TreeSnapshot tree) implements Command {}
 
   private record StorageDied() implements Command {}
+
+  /** Recovery found damage no retry can repair. */
+  private record StorageCorrupt(String message) implements Command {}
 
   private record RestartStorage() implements Command {}
 
@@ -132,14 +148,29 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private int storageIncarnation;
   private int probedIncarnation;
   private boolean storageHealthy;
+  private final CriticalParts critical;
 
   public static Behavior<Command> create(Settings settings) {
     return create(settings, CrashPoints.NONE);
   }
 
   public static Behavior<Command> create(Settings settings, CrashPoints crashPoints) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new QuorumPeer(ctx, timers, settings, crashPoints)));
+    return Behaviors.setup(ctx -> {
+      String refusal = StartupChecks.beforeStorage(journalDir(ctx), snapshotDir(ctx));
+      if (refusal != null) {
+        ctx.getLog().error(refusal);
+        return Behaviors.stopped();
+      }
+      return Behaviors.withTimers(timers -> new QuorumPeer(ctx, timers, settings, crashPoints));
+    });
+  }
+
+  private static Path journalDir(ActorContext<?> ctx) {
+    return Path.of(ctx.getSystem().settings().config().getString(JOURNAL + ".dir"));
+  }
+
+  private static Path snapshotDir(ActorContext<?> ctx) {
+    return Path.of(ctx.getSystem().settings().config().getString(SNAPSHOTS + ".dir"));
   }
 
   private QuorumPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
@@ -148,6 +179,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     this.settings = settings;
     this.crashPoints = crashPoints;
     this.timers = timers;
+    this.critical = new CriticalParts(ctx);
     if (settings.standalone()) {
       voters.add(settings.myId());
     } else {
@@ -157,6 +189,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       settings.servers().forEach(s -> addresses.put(s.id(), s.host() + ":" + s.peerPort()));
       peers = ctx.spawn(Peers.create(settings.myId(), addresses, PekkoConfig.SYSTEM_NAME),
           Peers.NAME);
+      critical.watch("peers gateway", peers);
       peers.tell(new Peers.SetInbox(ctx.messageAdapter(Peers.Inbound.class, Inbound::new)));
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider")
           .equals("cluster")) {
@@ -166,6 +199,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       }
     }
     currentVote = new Vote(settings.myId(), 0, 0);
+    ActorRef<Command> self = ctx.getSelf();
+    JournalStats.forPlugin(ctx.getSystem(), JOURNAL)
+        .onCorruption(message -> self.tell(new StorageCorrupt(message)));
     spawnStorage();
   }
 
@@ -226,7 +262,16 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           }
           return this;
         })
+        .onMessage(PartStopped.class, p -> {
+          critical.stopped(p.part());
+          return this;
+        })
+        .onMessage(StopPart.class, p -> {
+          critical.stopWhenThere(p.part());
+          return this;
+        })
         .onMessage(StorageDied.class, s -> onStorageDied())
+        .onMessage(StorageCorrupt.class, c -> refuse(c.message()))
         .onMessage(RestartStorage.class, r -> {
           spawnStorage();
           return this;
@@ -236,6 +281,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
             return this;
           }
           probedIncarnation = p.incarnation();
+          getContext().getLog().info("the transaction log writes again; resuming");
           return maybeStarted();
         })
         .onMessage(Reachability.class, this::onReachability)
@@ -256,15 +302,13 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       return this;
     }
     long treeZxid = recoveredTree.tree() == null ? 0 : recoveredTree.tree().zxid();
-    if (tree == null && treeZxid < recoveredLog.baseZxid()) {
-      // Starting would jump over the txns between: acknowledged writes could vanish.
-      getContext().getLog().error("refusing to start: the transaction log in {} begins after "
-          + "zxid 0x{}, but the newest readable snapshot in {} is at 0x{}; the txns between "
-          + "are gone. Restore the snapshots, or empty this server's data and log directories "
-          + "so it syncs from the ensemble", settings.dataLogDir(),
-          Long.toHexString(recoveredLog.baseZxid()), settings.dataDir().resolve("snapshots"),
-          Long.toHexString(treeZxid));
-      return Behaviors.stopped();
+    if (tree == null) {
+      String refusal = StartupChecks.afterRecovery(journalDir(getContext()),
+          snapshotDir(getContext()), recoveredLog, recoveredTree,
+          SnapshotStats.forPlugin(getContext().getSystem(), SNAPSHOTS).unreadable());
+      if (refusal != null) {
+        return refuse(refusal);
+      }
     }
     storageHealthy = true;
     if (!recoveredTree.keptZxids().isEmpty()) {
@@ -281,13 +325,15 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       view = new TreeView(initial.snapshot());
       ActorRef<Command> self = getContext().getSelf();
       tree = getContext().spawn(DataTreeActor.create(initial, view,
-          s -> self.tell(new SaveSnapshot(s)), settings.snapCount(), settings.snapSizeLimit()),
-          "tree");
+          s -> self.tell(new SaveSnapshot(s)), settings.snapCount(), settings.snapSizeLimit(),
+          settings.maxBuffer() + (long) ReplySize.HEADROOM), "tree");
       sessions = getContext().spawn(SessionTrackerActor.create(
           new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
               settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
               settings.superDigest(), settings.initLimit() * (long) settings.tickMs()),
           view, tree), SESSIONS);
+      critical.watch("tree", tree);
+      critical.watch("session tracker", sessions);
     }
     lookForLeader();
     return this;
@@ -390,6 +436,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     if (clientPort == null) {
       clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
           sessions, tree, view, () -> serving ? mode() : null), "client-port");
+      critical.watch("client port", clientPort);
     }
     return this;
   }
@@ -484,6 +531,17 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     if (!storageHealthy && recoveredLog == null && recoveredTree == null && log == null) {
       return this;
     }
+    String corruption = JournalStats.forPlugin(getContext().getSystem(), JOURNAL).corruption();
+    if (corruption != null) {
+      return refuse(corruption);
+    }
+    if (tree == null && recoveredTree == null) {
+      String refusal = StartupChecks.snapshotsUnreadable(snapshotDir(getContext()),
+          SnapshotStats.forPlugin(getContext().getSystem(), SNAPSHOTS).unreadable());
+      if (refusal != null) {
+        return refuse(refusal);
+      }
+    }
     storageHealthy = false;
     // An election outcome from before the failure is stale by the time storage is back.
     pendingElected = null;
@@ -504,6 +562,17 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     timers.startSingleTimer(new RestartStorage(), Duration.ofMillis(settings.tickMs() * 5L));
     return this;
+  }
+
+  /**
+   * Damaged or inconsistent storage: stop, so that the node exits non-zero, instead of serving
+   * from a history with a hole or retrying what cannot heal.
+   */
+  private Behavior<Command> refuse(String why) {
+    String line = why.startsWith("refusing to start") ? why
+        : (tree == null ? "refusing to start: " : "stopping: ") + why;
+    getContext().getLog().error(line);
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onGetStatus(GetStatus g) {

@@ -18,15 +18,24 @@ import java.util.function.Consumer;
 
 /**
  * Serves read ops from the committed tree (ZooKeeper's FinalRequestProcessor for reads). A watch
- * is registered in the same call that reads, so no change can slip between the two.
+ * is registered in the same call that reads, so no change can slip between the two. A read
+ * whose reply would not fit in {@code maxReplyBytes} fails with MARSHALLING_ERROR (the code a
+ * reply that cannot be marshalled gets) before anything is assembled or any watch is set.
  */
 public final class TreeReads<W> {
   private final DataTree tree;
   private final WatchManager<W> watches;
+  private final long maxReplyBytes;
 
   public TreeReads(DataTree tree, WatchManager<W> watches) {
+    this(tree, watches, Long.MAX_VALUE);
+  }
+
+  /** @param maxReplyBytes the largest reply, length prefix and header included */
+  public TreeReads(DataTree tree, WatchManager<W> watches, long maxReplyBytes) {
     this.tree = tree;
     this.watches = watches;
+    this.maxReplyBytes = maxReplyBytes;
   }
 
   /**
@@ -120,6 +129,9 @@ public final class TreeReads<W> {
     if (!Acls.permits(n.acl(), Perms.READ, authIds)) {
       return Result.fail(Code.NO_AUTH);
     }
+    if (ReplySize.HEADER + ReplySize.children(n) > maxReplyBytes) {
+      return Result.fail(Code.MARSHALLING_ERROR);
+    }
     if (watcher != null) {
       watches.addChildWatch(path, watcher);
     }
@@ -151,20 +163,26 @@ public final class TreeReads<W> {
 
   private Result getEphemerals(String prefix, long sessionId) {
     List<String> all = tree.ephemeralsOf(sessionId);
-    if (prefix == null || prefix.trim().isEmpty() || prefix.trim().equals("/")) {
-      return new Result.PathList(all);
-    }
-    List<String> out = new ArrayList<>();
-    for (String p : all) {
-      if (p.startsWith(prefix)) {
-        out.add(p);
+    List<String> out = all;
+    if (prefix != null && !prefix.trim().isEmpty() && !prefix.trim().equals("/")) {
+      out = new ArrayList<>();
+      for (String p : all) {
+        if (p.startsWith(prefix)) {
+          out.add(p);
+        }
       }
+    }
+    if (ReplySize.HEADER + ReplySize.paths(out) > maxReplyBytes) {
+      return Result.fail(Code.MARSHALLING_ERROR);
     }
     return new Result.PathList(out);
   }
 
   private Result multiRead(Op.MultiRead m, W watcher, long sessionId, List<Id> authIds,
       Consumer<WatchEvent> fire) {
+    if (multiReadSize(m) > maxReplyBytes) {
+      return Result.fail(Code.MARSHALLING_ERROR);
+    }
     List<Result> results = new ArrayList<>(m.ops().size());
     for (Op.Read op : m.ops()) {
       if (op instanceof Op.GetData || op instanceof Op.GetChildren) {
@@ -174,6 +192,29 @@ public final class TreeReads<W> {
       }
     }
     return new Result.Multi(Code.OK, results);
+  }
+
+  /**
+   * At most what the multiRead's reply takes: each op as if it succeeds (a failed op is
+   * smaller), stopping as soon as the sum is over the limit, so a huge multi costs no more to
+   * refuse than to start reading.
+   */
+  private long multiReadSize(Op.MultiRead m) {
+    long size = ReplySize.HEADER + ReplySize.MULTI_HEADER;
+    for (Op.Read op : m.ops()) {
+      size += ReplySize.MULTI_HEADER;
+      DataNode n = op instanceof Op.GetData g ? tree.get(g.path())
+          : op instanceof Op.GetChildren g ? tree.get(g.path()) : null;
+      if (n == null) {
+        size += ReplySize.MULTI_ERROR;
+      } else {
+        size += op instanceof Op.GetData ? ReplySize.data(n) : ReplySize.children(n);
+      }
+      if (size > maxReplyBytes) {
+        return size;
+      }
+    }
+    return size;
   }
 
   /** Re-arms a reconnecting client's watches; fires at once those whose change it missed. */

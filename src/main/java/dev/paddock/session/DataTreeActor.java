@@ -87,29 +87,32 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
   private final SnapshotSink snapshots;
   private final int snapCount;
   private final long snapSizeLimit;
+  private final long maxReplyBytes;
   private int untilSnapshot;
   private long bytesSinceSnapshot;
 
   public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
       int snapCount) {
-    return create(tree, view, snapshots, snapCount, Long.MAX_VALUE);
+    return create(tree, view, snapshots, snapCount, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
   /**
    * @param snapSizeLimit a snapshot is also taken once the txns applied since the last one
    *     add up to this many bytes: the log behind it (kept in memory until then) stays bounded
+   * @param maxReplyBytes reads whose reply would be larger fail (see {@link TreeReads})
    */
   public static Behavior<Command> create(DataTree tree, TreeView view, SnapshotSink snapshots,
-      int snapCount, long snapSizeLimit) {
+      int snapCount, long snapSizeLimit, long maxReplyBytes) {
     return Behaviors.setup(ctx -> new DataTreeActor(ctx, tree, view, snapshots, snapCount,
-        snapSizeLimit));
+        snapSizeLimit, maxReplyBytes));
   }
 
   private DataTreeActor(ActorContext<Command> ctx, DataTree tree, TreeView view,
-      SnapshotSink snapshots, int snapCount, long snapSizeLimit) {
+      SnapshotSink snapshots, int snapCount, long snapSizeLimit, long maxReplyBytes) {
     super(ctx);
     this.tree = tree;
-    this.reads = new TreeReads<>(tree, watches);
+    this.maxReplyBytes = maxReplyBytes;
+    this.reads = new TreeReads<>(tree, watches, maxReplyBytes);
     this.view = view;
     this.snapshots = snapshots;
     this.snapCount = snapCount;
@@ -140,7 +143,7 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
         })
         .onMessage(Replace.class, r -> {
           tree = DataTree.fromSnapshot(r.snapshot());
-          reads = new TreeReads<>(tree, watches);
+          reads = new TreeReads<>(tree, watches, maxReplyBytes);
           view.publish(tree.snapshot());
           return this;
         })

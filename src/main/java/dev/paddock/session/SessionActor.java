@@ -78,6 +78,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     final int cxid;
     final Op op;
     final List<Id> auth;
+    /** Bytes holding a place in the request gate, or -1 when it holds none. */
+    long place = -1;
+    /** Set when the request is answered here without being sent (throttled). */
+    Result answer;
 
     Pending(int cxid, Op op, List<Id> auth) {
       this.cxid = cxid;
@@ -107,6 +111,12 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private boolean open;
   private boolean ended;
   private long lastTouch;
+  /**
+   * A remote (typed) client's requests take places in the server's request gate here; a front
+   * door in this actor system, the client port's connection, takes them itself, as it can stop
+   * reading its socket instead of refusing.
+   */
+  private final RequestGate gate;
 
   /**
    * @param isNew true when the session is being created (its CreateSession txn is submitted and
@@ -127,6 +137,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     this.frontDoor = frontDoor;
     this.env = env;
     this.authIds.addAll(initialIds);
+    this.gate = frontDoor.path().address().hasGlobalScope()
+        ? ClientLoad.get(ctx.getSystem()).gate() : null;
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
     if (isNew) {
@@ -159,6 +171,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         .onMessage(Supersede.class, s -> end(s.reason(), s.detail()))
         .onSignal(Terminated.class, t -> Behaviors.stopped())
         .onSignal(PostStop.class, s -> {
+          releaseAll();
           env.tree().tell(new DataTreeActor.Detach(sessionId, getContext().getSelf()));
           return this;
         })
@@ -170,9 +183,35 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       return this;
     }
     touch(false);
-    waiting.addLast(new Pending(s.cxid(), s.op(), List.copyOf(authIds)));
+    Pending p = new Pending(s.cxid(), s.op(), List.copyOf(authIds));
+    if (gate != null) {
+      long size = requestBytes(s.op());
+      if (gate.tryEnter(size)) {
+        p.place = size;
+      } else {
+        // ZooKeeper's answer to a request it throttled: it was not executed at all.
+        p.answer = Result.fail(Code.THROTTLED_OP);
+      }
+    }
+    waiting.addLast(p);
     sendReady();
     return this;
+  }
+
+  /** About what a typed request takes in memory: its data and paths. */
+  private static long requestBytes(Op op) {
+    if (op instanceof Op.Create c) {
+      return 64 + c.path().length() * 2L + (c.data() == null ? 0 : c.data().length);
+    } else if (op instanceof Op.SetData d) {
+      return 64 + d.path().length() * 2L + (d.data() == null ? 0 : d.data().length);
+    } else if (op instanceof Op.Multi m) {
+      long sum = 64;
+      for (Op.Write w : m.ops()) {
+        sum += requestBytes(w);
+      }
+      return sum;
+    }
+    return 64;
   }
 
   private void sendReady() {
@@ -186,7 +225,20 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       if (p.ordered()) {
         orderedInFlight++;
       }
-      send(p);
+      if (p.answer == null) {
+        send(p);
+      }
+    }
+    replyAnswered();
+  }
+
+  /** Replies to the requests answered here that have reached the head of the line. */
+  private void replyAnswered() {
+    while (!inFlight.isEmpty() && inFlight.peekFirst().answer != null) {
+      Pending head = inFlight.peekFirst();
+      pollHead();
+      frontDoor.tell(new SessionOutput.Reply(head.cxid, env.view().latest().zxid(),
+          head.answer));
     }
   }
 
@@ -235,9 +287,23 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   }
 
   private void pollHead() {
-    if (inFlight.pollFirst().ordered()) {
+    Pending head = inFlight.pollFirst();
+    if (head.ordered()) {
       orderedInFlight--;
     }
+    release(head);
+  }
+
+  private void release(Pending p) {
+    if (p.place >= 0) {
+      gate.leave(p.place);
+      p.place = -1;
+    }
+  }
+
+  private void releaseAll() {
+    inFlight.forEach(this::release);
+    waiting.forEach(this::release);
   }
 
   private Behavior<Command> onAddAuth(AddAuth a) {
@@ -283,6 +349,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private Behavior<Command> end(SessionOutput.Reason reason, String detail) {
     if (!ended) {
       ended = true;
+      releaseAll();
       inFlight.clear();
       waiting.clear();
       orderedInFlight = 0;

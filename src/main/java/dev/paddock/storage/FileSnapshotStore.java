@@ -73,7 +73,8 @@ public final class FileSnapshotStore extends SnapshotStore {
   public void preStart() throws Exception {
     super.preStart();
     io = context().system().dispatchers().lookup(ioDispatcher);
-    Files.createDirectories(dir);
+    // The directory is created by the first save, not here: a server that must refuse to
+    // start because its snapshots are gone leaves the data directory exactly as it found it.
     int removed = SnapshotFiles.deleteTempFiles(dir);
     if (removed > 0) {
       log.info("Snapshot store {} removed {} incomplete snapshot file(s) from {}", pluginId,
@@ -134,6 +135,7 @@ public final class FileSnapshotStore extends SnapshotStore {
           continue; // deleted concurrently
         }
         log.warn("Skipping unreadable snapshot {}, trying an older one: {}", e.path(), ex.toString());
+        stats.unreadable(e.path(), ex.getMessage() == null ? ex.toString() : ex.getMessage());
         if (newestFailure == null) {
           newestFailure = ex;
         }
@@ -155,6 +157,7 @@ public final class FileSnapshotStore extends SnapshotStore {
     Path target = dir.resolve(name);
     Path tmp = dir.resolve(name + "." + UUID.randomUUID() + SnapshotFiles.TEMP_SUFFIX);
     long start = System.nanoTime();
+    Files.createDirectories(dir);
     try {
       SnapshotFileFormat.write(tmp, metadata, snapshot, serialization);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
@@ -32,6 +33,12 @@ public final class JournalStats {
   private final AtomicLong tornBytesDropped = new AtomicLong();
   private final AtomicLong txnsLogged = new AtomicLong();
   private volatile LongConsumer fsyncObserver = nanos -> {};
+  private volatile WriteFailure writeFailure;
+  private volatile String corruption;
+  private volatile Consumer<String> corruptionObserver = message -> {};
+
+  /** Why the journal cannot write (a full disk, an I/O error), and since when. */
+  public record WriteFailure(String reason, long sinceMillis) {}
 
   /**
    * Held by the writer thread while it processes one group commit. Tests hold it to make
@@ -124,6 +131,41 @@ public final class JournalStats {
 
   void batch() {
     batches.incrementAndGet();
+    writeFailure = null;
+  }
+
+  void writeFailed(Throwable cause) {
+    if (writeFailure == null) {
+      String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      writeFailure = new WriteFailure(reason, System.currentTimeMillis());
+    }
+  }
+
+  /** The failure that stopped the writer, until a group commit succeeds again; else null. */
+  public WriteFailure writeFailure() {
+    return writeFailure;
+  }
+
+  void corrupted(String message) {
+    corruption = message;
+    corruptionObserver.accept(message);
+  }
+
+  /** Damage that recovery found (file and offset), which no retry can repair; else null. */
+  public String corruption() {
+    return corruption;
+  }
+
+  /**
+   * Receives the damage recovery finds, on the thread that found it (at once if it already
+   * did): a server must stop rather than wait for a journal that will never open.
+   */
+  public void onCorruption(Consumer<String> observer) {
+    this.corruptionObserver = observer;
+    String found = corruption;
+    if (found != null) {
+      observer.accept(found);
+    }
   }
 
   void fsync(long nanos) {

@@ -197,6 +197,7 @@ final class JournalWriter {
     List<Consumer<JournalIndex>> indexUpdates = new ArrayList<>();
     boolean deleted;
     try {
+      JournalFaults.awaitUnstalled(settings.dir());
       JournalFaults.check(settings.dir());
       deleted = appendAll(work, indexUpdates);
       flushAndForce();
@@ -435,6 +436,7 @@ final class JournalWriter {
   private void fail(Throwable t) {
     if (failure == null) {
       failure = t;
+      stats.writeFailed(t);
       log.error("Journal writer failed; rejecting writes until the journal restarts", t);
       onFailure.accept(t);
     }

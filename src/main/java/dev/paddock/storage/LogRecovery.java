@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds the {@link LogState} by scanning every segment in order at plugin start.
  *
- * <p>Damage is judged by where it is. The writer forces a segment before it creates the next
- * one, so only the last segment can legitimately end in a torn write: there, a bad frame and
- * everything after it is dropped (with one WARN line) and zeroed, so later appends cannot
- * resurrect stale bytes. A bad frame, or stray non-zero bytes past the end of the frames, in any
- * other segment means acknowledged data was damaged; recovery then fails with a
- * {@link StorageCorruptedException} naming the file and offset rather than silently dropping it.
- * A frame with a valid checksum that cannot be decoded is a format problem and always fails.
+ * <p>Damage is judged by where it is and what follows it. The writer forces a segment before it
+ * creates the next one, so only the last segment can legitimately end in a torn write, and a
+ * torn write is the end of what was written: there, a bad frame with nothing intact after it is
+ * dropped (with one WARN line) and zeroed, so later appends cannot resurrect stale bytes. A bad
+ * frame followed by an intact one, or a bad frame or stray non-zero bytes past the end of the
+ * frames in any other segment, means acknowledged data was damaged; recovery then fails with a
+ * {@link StorageCorruptedException} naming the file and offset rather than silently dropping it,
+ * and changes nothing on disk. A frame with a valid checksum that cannot be decoded is a format
+ * problem and always fails.
  */
 final class LogRecovery {
   private static final Logger log = LoggerFactory.getLogger(LogRecovery.class);
@@ -182,6 +184,12 @@ final class LogRecovery {
         if (!last) {
           throw corrupt(pos, reason + "; newer segments follow, so this is not a torn write"
               + " and acknowledged data could be lost. Refusing to start");
+        }
+        long intact = FrameSearch.firstIntactFrame(channel, pos, dirtyEnd);
+        if (intact >= 0) {
+          throw corrupt(pos, reason + "; an intact record follows at offset " + intact
+              + ", so this is not a torn write and acknowledged data could be lost. Refusing"
+              + " to start");
         }
         dropTornTail(pos, dirtyEnd, reason);
       }

@@ -103,6 +103,12 @@ public final class SegmentedFileJournal extends AsyncWriteJournal {
               cause -> self.tell(new WriterFailed(current, cause), ActorRef.noSender()));
       Executor replayExecutor = context().system().dispatchers().lookup(settings.replayDispatcher());
       reader = new JournalReader(state.segments, state.index, serialization, replayExecutor);
+    } catch (StorageCorruptedException e) {
+      // The message names the file and offset; a stack trace would only bury it.
+      log.error("Journal {} cannot start: {}", pluginId, e.getMessage());
+      releaseResources();
+      stats.corrupted(e.getMessage());
+      throw e;
     } catch (Exception e) {
       log.error("Journal {} failed to start on {}", pluginId, settings.dir(), e);
       releaseResources();

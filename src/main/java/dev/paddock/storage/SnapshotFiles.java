@@ -80,6 +80,9 @@ final class SnapshotFiles {
   static List<Entry> list(Path dir, String persistenceId) throws IOException {
     String start = PREFIX + key(persistenceId) + "-";
     List<Entry> entries = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return entries;
+    }
     // Keys contain no glob metacharacters, so the key can be used in the pattern as is.
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, start + "*" + SUFFIX)) {
       for (Path p : files) {
@@ -100,6 +103,9 @@ final class SnapshotFiles {
   /** Removes temporary files of saves interrupted by a crash; they were never acknowledged. */
   static int deleteTempFiles(Path dir) throws IOException {
     int deleted = 0;
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + TEMP_SUFFIX)) {
       for (Path p : files) {
         if (Files.deleteIfExists(p)) {

@@ -1,7 +1,10 @@
 package dev.paddock.storage;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -24,6 +27,10 @@ public final class SnapshotStats {
 
   private volatile Saved last;
   private volatile Observer observer = s -> {};
+  private final List<Unreadable> unreadable = new CopyOnWriteArrayList<>();
+
+  /** A snapshot a load skipped (or gave up on), and why. */
+  public record Unreadable(Path file, String reason) {}
 
   SnapshotStats() {}
 
@@ -43,6 +50,15 @@ public final class SnapshotStats {
 
   public void onSaved(Observer observer) {
     this.observer = observer;
+  }
+
+  /** Snapshots loads found unreadable in this run, in the order found (newest first). */
+  public List<Unreadable> unreadable() {
+    return List.copyOf(unreadable);
+  }
+
+  void unreadable(Path file, String reason) {
+    unreadable.add(new Unreadable(file, reason));
   }
 
   void saved(Saved s) {

@@ -105,20 +105,11 @@ public final class StorageFiles {
   /**
    * Reads every journal segment in {@code dir} in order, checking each frame's checksum, and
    * hands over the events not deleted by a later deletion marker. Damage ends the scan of that
-   * segment; it is returned, in the last segment marked as the torn write the server would drop.
+   * segment; it is returned, marked as the torn write the server would drop when it is in the
+   * last segment with nothing intact after it.
    */
   public static List<Damage> scanJournal(Path dir, EventVisitor visitor) throws IOException {
-    TreeMap<Long, Path> segments = new TreeMap<>();
-    if (Files.isDirectory(dir)) {
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "segment-*.log")) {
-        for (Path p : files) {
-          long n = JournalFormat.parseSegmentNumber(p.getFileName().toString());
-          if (n >= 0) {
-            segments.put(n, p);
-          }
-        }
-      }
-    }
+    TreeMap<Long, Path> segments = segmentsByNumber(dir);
     List<Damage> damage = new ArrayList<>();
     Map<String, Long> deletedTo = new HashMap<>();
     long expected = segments.isEmpty() ? 0 : segments.firstKey();
@@ -135,6 +126,26 @@ public final class StorageFiles {
       scanSegment(s.getKey(), s.getValue(), false, true, deletedTo, visitor, ignored);
     }
     return damage;
+  }
+
+  /** The journal's segment files in {@code dir}, oldest first; none when it does not exist. */
+  public static List<Path> segmentFiles(Path dir) throws IOException {
+    return new ArrayList<>(segmentsByNumber(dir).values());
+  }
+
+  private static TreeMap<Long, Path> segmentsByNumber(Path dir) throws IOException {
+    TreeMap<Long, Path> segments = new TreeMap<>();
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "segment-*.log")) {
+        for (Path p : files) {
+          long n = JournalFormat.parseSegmentNumber(p.getFileName().toString());
+          if (n >= 0) {
+            segments.put(n, p);
+          }
+        }
+      }
+    }
+    return segments;
   }
 
   private static void scanSegment(long number, Path file, boolean last, boolean payloads,
@@ -197,11 +208,15 @@ public final class StorageFiles {
         }
         pos += JournalFormat.FRAME_HEADER_SIZE + length;
       }
-      if (problem == null && FileIo.endOfNonZero(ch, pos, size) > pos) {
+      long dirtyEnd = FileIo.endOfNonZero(ch, pos, size);
+      if (problem == null && dirtyEnd > pos) {
         problem = "non-zero bytes after the last record";
       }
       if (problem != null) {
-        damage.add(new Damage(file, pos, problem, last));
+        // As recovery judges it: only a tail with nothing intact after it is a torn write.
+        boolean torn = last && (dirtyEnd <= pos
+            || FrameSearch.firstIntactFrame(ch, pos, dirtyEnd) < 0);
+        damage.add(new Damage(file, pos, problem, torn));
       }
     }
   }

@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** ACL rules of ZooKeeper's built-in schemes: world, auth, digest, ip and super. */
 public final class Acls {
@@ -18,15 +17,22 @@ public final class Acls {
   public static final String IP = "ip";
   public static final String SUPER = "super";
 
-  /** Identical ACL lists are shared between nodes, as ZooKeeper's ACL cache does. */
-  private static final ConcurrentHashMap<List<Acl>, List<Acl>> INTERNED = new ConcurrentHashMap<>();
+  /**
+   * Identical ACL lists are shared between nodes, as ZooKeeper's ACL cache does, and released
+   * once no node uses them (a client that gives every node its own ACL must not grow this
+   * table for good).
+   */
+  private static final WeakInterner<List<Acl>> INTERNED = new WeakInterner<>();
 
   private Acls() {}
 
   public static List<Acl> intern(List<Acl> acl) {
-    List<Acl> copy = List.copyOf(acl);
-    List<Acl> prev = INTERNED.putIfAbsent(copy, copy);
-    return prev == null ? copy : prev;
+    return INTERNED.intern(List.copyOf(acl));
+  }
+
+  /** Distinct ACL lists held for sharing: those in use, and those not yet found unused. */
+  public static int internedCount() {
+    return INTERNED.size();
   }
 
   /** ZooKeeper's digest id for "user:password": user:base64(sha1("user:password")). */

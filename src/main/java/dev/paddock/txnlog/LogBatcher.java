@@ -1,5 +1,6 @@
 package dev.paddock.txnlog;
 
+import dev.paddock.txn.TxnSize;
 import dev.paddock.txn.TxnEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Group commit in front of the {@link TxnLog} (ZooKeeper's SyncRequestProcessor): at most one
  * append is in flight; whatever arrives meanwhile becomes the next batch, so the batch size grows
  * with the load and every batch costs one fsync. Control commands (epochs, truncation) keep their
- * place in the order relative to appends.
+ * place in the order relative to appends. A batch holds at most {@link #MAX_BATCH_BYTES} of txns
+ * (or one larger txn): it is serialized, framed and written whole, each step a copy, so its size
+ * is what bounds the memory a burst of large writes costs on its way to the disk.
  */
 public final class LogBatcher extends AbstractBehavior<LogBatcher.Command> {
 
@@ -50,6 +53,7 @@ public final class LogBatcher extends AbstractBehavior<LogBatcher.Command> {
   private final ActorRef<TxnLog.Appended> appendedAdapter;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private List<TxnEntry> forming = new ArrayList<>();
+  private long formingBytes;
   private boolean inFlight;
   private long batches;
   private long txns;
@@ -70,11 +74,11 @@ public final class LogBatcher extends AbstractBehavior<LogBatcher.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Append.class, a -> {
-          forming.add(a.entry());
+          form(a.entry());
           return flush();
         })
         .onMessage(AppendAll.class, a -> {
-          forming.addAll(a.entries());
+          a.entries().forEach(this::form);
           return flush();
         })
         .onMessage(Control.class, c -> {
@@ -98,10 +102,23 @@ public final class LogBatcher extends AbstractBehavior<LogBatcher.Command> {
         .build();
   }
 
+  /** Bytes of txns that one batch holds at most; a larger txn is a batch of its own. */
+  static final long MAX_BATCH_BYTES = 4L << 20;
+
+  private void form(TxnEntry e) {
+    long size = TxnSize.of(e);
+    if (!forming.isEmpty() && formingBytes + size > MAX_BATCH_BYTES) {
+      sealForming();
+    }
+    forming.add(e);
+    formingBytes += size;
+  }
+
   private void sealForming() {
     if (!forming.isEmpty()) {
       queue.addLast(forming);
       forming = new ArrayList<>();
+      formingBytes = 0;
     }
   }
 

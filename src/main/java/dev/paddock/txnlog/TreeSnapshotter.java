@@ -16,16 +16,20 @@ import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * Saves tree snapshots through the Pekko snapshot store. Each save journals a tiny marker event;
- * the behavior's state is the tree itself, and the retention "a snapshot every event, keep N"
- * makes Pekko write that state after every marker and drop older snapshots and markers. Writing
- * happens on the store's I/O thread from an immutable tree, so applies never stall. Once a
- * snapshot is durable the transaction log is told it may forget what the snapshots cover.
- * A marker replayed without its snapshot (a crash between the two) changes nothing.
+ * the behavior's state is the tree itself, and Pekko writes that state after every marker. Once
+ * a snapshot is durable, older markers and all but the newest N snapshots are deleted, and the
+ * transaction log is told it may forget what the snapshots cover. Writing happens on the store's
+ * I/O thread from an immutable tree, so applies never stall. A marker replayed without its
+ * snapshot (a crash between the two) changes nothing.
+ *
+ * <p>Deliberately not Pekko's count-based retention: with it, a recovery that replays markers
+ * (because the newest snapshot is unreadable or gone) saves the recovered state at once, under
+ * the sequence number of the missing snapshot. That would overwrite the damaged file, and write
+ * to a data directory the server is about to refuse to start on.
  */
 public final class TreeSnapshotter
     extends EventSourcedBehavior<TreeSnapshotter.Command, TreeSnapshotter.Event, StoredTree> {
@@ -55,6 +59,7 @@ public final class TreeSnapshotter
   private final int keep;
   private final String journalPluginId;
   private final String snapshotPluginId;
+  private final TreeRetention retention;
   private TreeSnapshot pending;
   private ActorRef<StatusReply<Done>> pendingReply;
   private boolean saving;
@@ -77,6 +82,8 @@ public final class TreeSnapshotter
     this.keep = keep;
     this.journalPluginId = journalPluginId;
     this.snapshotPluginId = snapshotPluginId;
+    this.retention = new TreeRetention(ctx, persistenceId, journalPluginId, snapshotPluginId,
+        keep);
   }
 
   @Override
@@ -138,8 +145,8 @@ public final class TreeSnapshotter
   }
 
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(1, keep).withDeleteEventsOnSnapshot();
+  public boolean shouldSnapshot(StoredTree state, Event event, long sequenceNr) {
+    return event instanceof Taken;
   }
 
   @Override
@@ -148,6 +155,7 @@ public final class TreeSnapshotter
         .onSignal(RecoveryCompleted.instance(), onRecoveredSignal())
         .onSignal(SnapshotCompleted.class, (state, done) -> {
           ctx.getSelf().tell(new SaveFinished(null));
+          retention.afterSnapshot(done.metadata().sequenceNr());
           if (state.tree() != null && !state.keptZxids().isEmpty()) {
             ctx.getLog().info("tree snapshot at zxid 0x{} is durable ({} nodes)",
                 Long.toHexString(state.tree().zxid()), state.tree().nodeCount());

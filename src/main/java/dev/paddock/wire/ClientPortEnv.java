@@ -1,6 +1,8 @@
 package dev.paddock.wire;
 
+import dev.paddock.session.ClientLimits;
 import dev.paddock.session.DataTreeActor;
+import dev.paddock.session.RequestGate;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.JournalStats;
 import dev.paddock.zab.ZabStats;
@@ -12,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * What every connection of the client port shares: where sessions open, the tree for
  * four-letter words and the zxid of replies it writes itself, the server's current mode,
- * statistics and limits.
+ * statistics, limits and the server's request gate.
  *
  * @param words four-letter words this server answers (the whitelist)
  * @param boundPort the port actually bound, for conf
@@ -27,11 +29,13 @@ record ClientPortEnv(
     Set<String> words,
     int boundPort,
     JournalStats journal,
-    ZabStats leader) {
+    ZabStats leader,
+    ClientLimits limits,
+    RequestGate gate) {
 
   /**
-   * Requests a connection may have in flight before it stops reading from its socket
-   * (ZooKeeper's globalOutstandingLimit, applied per connection).
+   * Requests one connection may have in flight before it stops reading from its socket,
+   * whatever room the server-wide gate has.
    */
   static final int MAX_OUTSTANDING = 1000;
 }

@@ -1,5 +1,6 @@
 package dev.paddock.wire;
 
+import dev.paddock.session.ClientLoad;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.JournalStats;
@@ -51,7 +52,10 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
 
   private record ConnectionEnded(InetAddress address) implements Command {}
 
-  /** Packets a connection may have queued for a client that does not read them. */
+  /**
+   * Packets a connection may have queued for a client that does not read them; the bytes they
+   * hold are bounded by client-output-limit long before.
+   */
   static final int OUT_BUFFER = 100_000;
 
   private final ClientPortSettings settings;
@@ -61,6 +65,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   private final Supplier<String> mode;
   private final Materializer mat;
   private final WireStats stats;
+  private final ClientLoad load;
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final List<ActorRef<InetSocketAddress>> waiting = new ArrayList<>();
   private Tcp.ServerBinding binding;
@@ -89,6 +94,8 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     this.mode = mode;
     this.mat = Materializer.createMaterializer(ctx);
     this.stats = ClientPortStats.get(ctx.getSystem()).wire();
+    this.load = ClientLoad.get(ctx.getSystem());
+    stats.countOutstanding(load.gate());
     ActorRef<Command> self = ctx.getSelf();
     var bound = Tcp.get(ctx.getSystem())
         .bind(settings.address(), settings.port())
@@ -134,7 +141,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
         FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(),
         JournalStats.forPlugin(getContext().getSystem(), settings.journalPluginId()),
-        ZabStats.get(getContext().getSystem()));
+        ZabStats.get(getContext().getSystem()), load.limits(), load.gate());
     getContext().getLog().info("listening for ZooKeeper clients on {}", local);
     waiting.forEach(w -> w.tell(local));
     waiting.clear();
@@ -156,8 +163,15 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     perAddress.put(address, current + 1);
     Pair<BoundedSourceQueue<ByteString>, Source<ByteString, NotUsed>> out =
         Source.<ByteString>queue(OUT_BUFFER).preMaterialize(mat);
+    OutputMeter meter = new OutputMeter(load.limits().outputThrottleBytes());
+    // Pulled as the socket takes each packet, so the meter counts what still waits.
+    Source<ByteString, NotUsed> toSocket = out.second().map(bytes -> {
+      meter.sent(bytes.size());
+      return bytes;
+    });
     ActorRef<ConnectionActor.Command> actor = getContext().spawn(
-        ConnectionActor.create(env, out.first(), remote), "cnxn-" + (++children));
+        ConnectionActor.create(env, out.first(), meter, remote), "cnxn-" + (++children));
+    meter.onDrained(() -> actor.tell(new ConnectionActor.OutputDrained()));
     getContext().watchWith(actor, new ConnectionEnded(address));
     Sink<FrameDecoder.Inbound, NotUsed> toActor = ActorSink.actorRefWithBackpressure(actor,
         (ActorRef<ConnectionActor.Ack> ackTo, FrameDecoder.Inbound el) ->
@@ -167,7 +181,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
         ConnectionActor.StreamEnded::new);
     Sink<ByteString, NotUsed> in = Flow.fromGraph(new FrameDecoder(settings.maxBuffer()))
         .to(toActor);
-    conn.handleWith(Flow.fromSinkAndSource(in, out.second()), mat);
+    conn.handleWith(Flow.fromSinkAndSource(in, toSocket), mat);
     return this;
   }
 }

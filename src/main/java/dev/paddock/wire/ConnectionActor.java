@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -30,7 +29,9 @@ import org.apache.pekko.util.ByteString;
  * turns packets into session ops and session output back into packets. Replies leave in request
  * order; requests it answers itself (malformed bodies, unknown opcodes) wait their turn. It reads
  * the next packet only when the previous one is handled, and not while the session is being
- * established or too many requests are in flight, so a flooding client is slowed at its socket.
+ * established, while the request just read waits for a place in the server's request gate, or
+ * while too many replies wait for the client to read them, so a flooding client is slowed at
+ * its socket. A client that still lets replies pile up past client-output-limit is dropped.
  */
 public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
@@ -56,6 +57,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   private record HandshakeTimeout() implements Command {}
 
+  /** The request gate may have room for the request this connection holds. */
+  private record GateOpen() implements Command {}
+
+  /** The client read enough of its queued replies to be read from again. */
+  record OutputDrained() implements Command {}
+
+  /** A throttled client had read {@code sentMark} bytes in all when this was scheduled. */
+  private record OutputStalled(long sentMark) implements Command {}
+
   private record CloseTimeout() implements Command {}
 
   /** ZooKeeper drops connections that send no ConnectRequest within this time. */
@@ -64,32 +74,18 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** How long a closing connection may take to flush its last packets before it is dropped. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  private enum Phase { FRESH, CONNECTING, OPEN, WORD, CLOSED }
-
-  /** A request awaiting its reply; {@code bytes} is set once it is answered. */
-  private static final class Entry {
-    final int xid;
-    final int opcode;
-    final Requests.ToSession request;
-    final long startNanos = System.nanoTime();
-    ByteString bytes;
-    long zxid;
-
-    Entry(int xid, int opcode, Requests.ToSession request) {
-      this.xid = xid;
-      this.opcode = opcode;
-      this.request = request;
-    }
-  }
+  /** ABORTED: dropped without flushing what is queued (a client that does not read). */
+  private enum Phase { FRESH, CONNECTING, OPEN, WORD, CLOSED, ABORTED }
 
   private final ClientPortEnv env;
-  private final BoundedSourceQueue<ByteString> out;
+  private final Outbox outbox;
+  private final Admission admission;
   private final InetSocketAddress remote;
   private final String remoteText;
   private final ConnectionStats cstats;
   private final ActorRef<SessionOutput> door;
   private final TimerScheduler<Command> timers;
-  private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+  private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
   private final ArrayDeque<Long> pings = new ArrayDeque<>();
   private final ArrayDeque<Integer> authXids = new ArrayDeque<>();
   private Phase phase = Phase.FRESH;
@@ -100,18 +96,22 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private long sessionId;
   private boolean readOnlyForm;
   private int outstanding;
+  private int sessionTimeoutMs = (int) HANDSHAKE_TIMEOUT.toMillis();
 
   static Behavior<Command> create(ClientPortEnv env, BoundedSourceQueue<ByteString> out,
-      InetSocketAddress remote) {
+      OutputMeter meter, InetSocketAddress remote) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionActor(ctx, timers, env, out, remote)));
+        new ConnectionActor(ctx, timers, env, out, meter, remote)));
   }
 
   private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ClientPortEnv env, BoundedSourceQueue<ByteString> out, InetSocketAddress remote) {
+      ClientPortEnv env, BoundedSourceQueue<ByteString> out, OutputMeter meter,
+      InetSocketAddress remote) {
     super(ctx);
     this.env = env;
-    this.out = out;
+    this.outbox = new Outbox(out, meter, env.limits());
+    ActorRef<Command> self = ctx.getSelf();
+    this.admission = new Admission(env.gate(), () -> self.tell(new GateOpen()));
     this.remote = remote;
     this.remoteText = remote.toString();
     this.timers = timers;
@@ -129,11 +129,11 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
           maybeAck();
           return this;
         })
-        .onMessage(StreamElement.class, this::onElement)
+        .onMessage(StreamElement.class, e -> unlessAborted(onElement(e)))
         .onMessage(StreamEnded.class, this::onStreamEnded)
-        .onMessage(FromSession.class, f -> onSession(f.output()))
-        .onMessage(WordInfo.class, this::onWordInfo)
-        .onMessage(WordWatches.class, this::onWordWatches)
+        .onMessage(FromSession.class, f -> unlessAborted(onSession(f.output())))
+        .onMessage(WordInfo.class, w -> unlessAborted(onWordInfo(w)))
+        .onMessage(WordWatches.class, w -> unlessAborted(onWordWatches(w)))
         .onMessage(HandshakeTimeout.class, t -> {
           if (phase != Phase.FRESH) {
             return this;
@@ -143,11 +143,25 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
           return close();
         })
         .onMessage(CloseTimeout.class, t -> Behaviors.stopped())
+        .onMessage(GateOpen.class, g -> unlessAborted(onGateOpen()))
+        .onMessage(OutputDrained.class, d -> {
+          outbox.drained();
+          timers.cancel(OutputStalled.class);
+          readingChanged();
+          maybeAck();
+          return this;
+        })
+        .onMessage(OutputStalled.class, this::onOutputStalled)
         .onSignal(PostStop.class, s -> {
           finish();
           return this;
         })
         .build();
+  }
+
+  /** A connection dropped while handling a message stops at once. */
+  private Behavior<Command> unlessAborted(Behavior<Command> next) {
+    return phase == Phase.ABORTED ? Behaviors.stopped() : next;
   }
 
   private org.slf4j.Logger log() {
@@ -225,13 +239,38 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   private Behavior<Command> onRequest(byte[] payload) {
     Requests.Decoded d = Requests.decode(payload, env.view().latest().zxid());
+    boolean needsPlace = d instanceof Requests.Local || d instanceof Requests.ToSession;
+    if (needsPlace && !admission.enter(d, payload.length)) {
+      readingChanged();
+      return this;
+    }
+    return handle(d, needsPlace ? payload.length : -1);
+  }
+
+  /** A place may have come free: act on the held request, or wait again. */
+  private Behavior<Command> onGateOpen() {
+    if (phase != Phase.OPEN) {
+      admission.close();
+      return this;
+    }
+    Requests.Decoded d = admission.woken();
+    if (d == null) {
+      return this;
+    }
+    readingChanged();
+    Behavior<Command> next = handle(d, admission.heldSize());
+    maybeAck();
+    return next;
+  }
+
+  /** @param place bytes this request holds in the gate, or -1 when it holds no place */
+  private Behavior<Command> handle(Requests.Decoded d, long place) {
     if (d instanceof Requests.Fatal f) {
       log().warn("closing connection from {} (session 0x{}): {}", remoteText,
           Long.toHexString(sessionId), f.why());
       return close();
     } else if (d instanceof Requests.Ping) {
       pings.addLast(System.nanoTime());
-      env.stats().requestStarted();
       session.tell(new SessionActor.Ping());
     } else if (d instanceof Requests.Auth a) {
       authXids.addLast(a.xid());
@@ -241,20 +280,28 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         log().warn("session 0x{} from {}: answering xid {} with {}: {}",
             Long.toHexString(sessionId), remoteText, l.xid(), l.code(), l.why());
       }
-      Entry entry = new Entry(l.xid(), l.opcode(), null);
+      PendingReply entry = new PendingReply(l.xid(), l.opcode(), null, place);
       entry.zxid = l.zxid();
       entry.bytes = Packets.reply(l.xid(), l.zxid(), l.code().value(), l.body());
-      env.stats().requestStarted();
       pending.addLast(entry);
       flush();
     } else if (d instanceof Requests.ToSession t) {
-      pending.addLast(new Entry(t.xid(), t.opcode(), t));
+      pending.addLast(new PendingReply(t.xid(), t.opcode(), t, place));
       outstanding++;
-      env.stats().requestStarted();
       session.tell(new SessionActor.Submit(t.xid(), t.op()));
-      cstats.queued(outstanding, outstanding < ClientPortEnv.MAX_OUTSTANDING);
+      readingChanged();
     }
     return phase == Phase.CLOSED ? close() : this;
+  }
+
+  /** Whether this connection reads its socket now, as cons shows it. */
+  private boolean reading() {
+    return outstanding < ClientPortEnv.MAX_OUTSTANDING && !admission.holding()
+        && !outbox.throttled();
+  }
+
+  private void readingChanged() {
+    cstats.queued(outstanding, reading());
   }
 
   private void maybeAck() {
@@ -262,7 +309,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       return;
     }
     boolean ready = phase == Phase.FRESH || phase == Phase.CLOSED
-        || phase == Phase.OPEN && outstanding < ClientPortEnv.MAX_OUTSTANDING;
+        || phase == Phase.OPEN && reading();
     if (ready) {
       ackOwed = false;
       ackTo.tell(Ack.INSTANCE);
@@ -272,7 +319,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   // ---- session output ----
 
   private Behavior<Command> onSession(SessionOutput o) {
-    if (phase == Phase.CLOSED) {
+    if (phase == Phase.CLOSED || phase == Phase.ABORTED) {
+      // Nothing more is sent: a reply is not even encoded.
       return this;
     }
     if (o instanceof SessionOutput.Connected c) {
@@ -311,6 +359,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     session = c.session();
     sessionId = c.sessionId();
     cstats.session(sessionId, c.timeoutMs());
+    sessionTimeoutMs = c.timeoutMs();
     log().debug("session 0x{} established for {} with timeout {}ms",
         Long.toHexString(sessionId), remoteText, c.timeoutMs());
     send(Replies.connectResponse(c.timeoutMs(), sessionId, c.password(), readOnlyForm));
@@ -344,8 +393,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   }
 
   private Behavior<Command> onReply(SessionOutput.Reply r) {
-    Entry entry = null;
-    for (Entry e : pending) {
+    PendingReply entry = null;
+    for (PendingReply e : pending) {
       if (e.bytes == null) {
         entry = e;
         break;
@@ -367,7 +416,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
     outstanding--;
     flush();
-    cstats.queued(outstanding, outstanding < ClientPortEnv.MAX_OUTSTANDING);
+    readingChanged();
     maybeAck();
     return phase == Phase.CLOSED ? close() : this;
   }
@@ -375,26 +424,36 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** Sends answered requests from the head of the line. */
   private void flush() {
     while (!pending.isEmpty() && pending.peekFirst().bytes != null) {
-      Entry e = pending.pollFirst();
+      PendingReply e = pending.pollFirst();
       long ms = (System.nanoTime() - e.startNanos) / 1_000_000L;
       env.stats().requestFinished(ms, e.opcode);
       cstats.responded(e.xid, e.zxid, e.opcode, ms);
+      if (e.place >= 0) {
+        env.gate().leave(e.place);
+      }
       send(e.bytes);
     }
   }
 
   private void send(ByteString bytes) {
-    if (out.isCompleted()) {
+    if (phase == Phase.ABORTED) {
       return;
     }
-    QueueOfferResult r = out.offer(bytes);
-    if (r == QueueOfferResult.enqueued()) {
+    Outbox.Offer offer = outbox.offer(bytes);
+    if (offer == Outbox.Offer.QUEUED || offer == Outbox.Offer.THROTTLED) {
       env.stats().packetSent();
       cstats.sent();
-    } else if (phase != Phase.CLOSED) {
+    }
+    if (offer == Outbox.Offer.THROTTLED) {
+      readingChanged();
+      stallTimer();
+    } else if (offer == Outbox.Offer.OVER_LIMIT) {
+      abort("client is not reading its replies (" + outbox.queued() + " bytes queued, "
+          + "client-output-limit is " + env.limits().outputLimitBytes() + ")");
+    } else if (offer == Outbox.Offer.FULL && phase != Phase.CLOSED) {
       log().warn("closing connection from {} (session 0x{}): client is not reading its "
           + "replies ({} undelivered packets)", remoteText, Long.toHexString(sessionId),
-          out.size());
+          outbox.packets());
       phase = Phase.CLOSED;
     }
   }
@@ -457,9 +516,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
    */
   private Behavior<Command> close() {
     phase = Phase.CLOSED;
-    if (!out.isCompleted()) {
-      out.complete();
-    }
+    outbox.complete();
     if (inboundEnded) {
       return Behaviors.stopped();
     }
@@ -468,17 +525,51 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     return this;
   }
 
+  /**
+   * A client that read nothing of its replies for a whole session timeout is as good as gone
+   * (its own library expects a ping reply every third of it); holding its replies any longer
+   * would only keep memory from clients that read.
+   */
+  private Behavior<Command> onOutputStalled(OutputStalled s) {
+    if (!outbox.throttled() || phase == Phase.CLOSED) {
+      return this;
+    }
+    if (outbox.sentTotal() != s.sentMark()) {
+      stallTimer();
+      return this;
+    }
+    abort("client is not reading its replies (" + outbox.queued() + " bytes queued, none read "
+        + "for " + sessionTimeoutMs + " ms)");
+    return Behaviors.stopped();
+  }
+
+  private void stallTimer() {
+    timers.startSingleTimer(OutputStalled.class, new OutputStalled(outbox.sentTotal()),
+        Duration.ofMillis(sessionTimeoutMs));
+  }
+
+  /**
+   * Drops the connection at once: what is queued for a client that does not read it would
+   * never be written, and holding it is what the limit prevents.
+   */
+  private void abort(String why) {
+    log().warn("closing connection from {} (session 0x{}): {}", remoteText,
+        Long.toHexString(sessionId), why);
+    phase = Phase.ABORTED;
+    outbox.fail(why);
+  }
+
   private void finish() {
-    phase = Phase.CLOSED;
-    if (!out.isCompleted()) {
-      out.complete();
+    if (phase != Phase.ABORTED) {
+      phase = Phase.CLOSED;
     }
-    for (Entry e : pending) {
-      env.stats().requestAbandoned();
+    outbox.complete();
+    for (PendingReply e : pending) {
+      if (e.place >= 0) {
+        env.gate().leave(e.place);
+      }
     }
-    for (int i = 0; i < pings.size(); i++) {
-      env.stats().requestAbandoned();
-    }
+    admission.close();
     pending.clear();
     pings.clear();
     env.stats().unregister(cstats);

@@ -1,6 +1,7 @@
 package dev.paddock.wire;
 
 import dev.paddock.session.DataTreeActor;
+import dev.paddock.storage.JournalStats;
 import dev.paddock.tree.DataNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -103,6 +104,8 @@ final class FourLetterWords {
         case "ruok" -> "imok";
         case "isro" -> "null";
         case "envi" -> environment();
+        case "srvr", "stat" -> NOT_SERVING + storageProblem(env);
+        case "mntr" -> NOT_SERVING + storageMetrics(env);
         default -> NOT_SERVING;
       };
     }
@@ -133,6 +136,31 @@ final class FourLetterWords {
       }
       default -> notEnabled(word);
     };
+  }
+
+  /**
+   * Why the server is not serving, when it is its disk: operators read srvr first, and a full
+   * disk must not look like an election.
+   */
+  static String storageProblem(ClientPortEnv env) {
+    JournalStats.WriteFailure f = env.journal() == null ? null : env.journal().writeFailure();
+    if (f == null) {
+      return "";
+    }
+    return "Storage: cannot write the transaction log since "
+        + java.time.Instant.ofEpochMilli(f.sinceMillis()) + ": " + f.reason()
+        + "; not serving until a write succeeds\n";
+  }
+
+  private static String storageMetrics(ClientPortEnv env) {
+    JournalStats.WriteFailure f = env.journal() == null ? null : env.journal().writeFailure();
+    StringBuilder sb = new StringBuilder();
+    metric(sb, "paddock_log_write_failed", f == null ? 0 : 1);
+    if (f != null) {
+      metric(sb, "paddock_log_write_failed_since", f.sinceMillis());
+      metric(sb, "paddock_log_write_error", f.reason().replace('\n', ' ').replace('\t', ' '));
+    }
+    return sb.toString();
   }
 
   private static String version() {
@@ -260,6 +288,7 @@ final class FourLetterWords {
     if (env.mode().get().equals("leader")) {
       leaderMetrics(sb, env.leader().learners());
     }
+    sb.append(storageMetrics(env));
     if (env.journal() != null) {
       // Paddock's own: group commit at work (txns made durable per fsync of the log).
       long fsyncs = env.journal().snapshot().fsyncs();

@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Server statistics for four-letter words (ZooKeeper's ServerStats): request latency, packets,
- * requests in flight and the live connections. Written by many connection actors, read by any.
+ * requests in flight (from the server's request gate) and the live connections. Written by many connection actors, read by any.
  */
 final class WireStats {
   private final long startNanos = System.nanoTime();
   private final LongAdder received = new LongAdder();
   private final LongAdder sent = new LongAdder();
-  private final AtomicLong outstanding = new AtomicLong();
+  private volatile dev.paddock.session.RequestGate gate;
   private final AtomicLong authFailed = new AtomicLong();
   private final Latency latency = new Latency();
   private final ConcurrentHashMap<Long, ConnectionStats> connections = new ConcurrentHashMap<>();
@@ -102,12 +102,12 @@ final class WireStats {
     sent.increment();
   }
 
-  void requestStarted() {
-    outstanding.incrementAndGet();
+  /** Where outstanding requests are counted: the server's gate, typed sessions included. */
+  void countOutstanding(dev.paddock.session.RequestGate gate) {
+    this.gate = gate;
   }
 
   void requestFinished(long latencyMs, int opcode) {
-    outstanding.decrementAndGet();
     latency.add(latencyMs);
     latencyObserver.observe(OpCodes.isUpdate(opcode), latencyMs);
   }
@@ -124,11 +124,6 @@ final class WireStats {
     traceMask.set(mask);
   }
 
-  /** A request that will never be answered (its connection went away). */
-  void requestAbandoned() {
-    outstanding.decrementAndGet();
-  }
-
   void authFailed() {
     authFailed.incrementAndGet();
   }
@@ -142,7 +137,8 @@ final class WireStats {
   }
 
   long outstanding() {
-    return outstanding.get();
+    dev.paddock.session.RequestGate g = gate;
+    return g == null ? 0 : g.inFlight();
   }
 
   long authFailedCount() {

@@ -128,6 +128,21 @@ class ToolsTest {
     assertTrue(v.err().contains(segment.toString()), v.toString());
   }
 
+  /** What makes a server refuse to start, verify reports too. */
+  @Test
+  void missingLogNextToSnapshotsIsNamed() throws Exception {
+    Path copy = copyOf(data, "log-missing");
+    try (Stream<Path> s = Files.walk(copy.resolve("log"))) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Tool v = Tool.run("verify", copy.toString());
+    assertEquals(1, v.status(), v.toString());
+    assertTrue(v.err().contains(copy.resolve("log") + ": no transaction log next to the "
+        + "snapshots"), v.toString());
+  }
+
   @Test
   void missingDirectoryAndBadOptionsAreClearErrors() {
     Tool missing = Tool.run("verify", root.resolve("nope").toString());

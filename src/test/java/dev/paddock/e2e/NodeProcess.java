@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Paddock server as a real operating-system process started from the packaged
@@ -39,6 +40,11 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public void start() throws IOException {
+    start(Map.of());
+  }
+
+  /** Starts with extra environment variables (fault hooks). */
+  public void start(Map<String, String> environment) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-jar", jar().toString(), "-Dconfig.file=" + config,
@@ -48,7 +54,23 @@ public final class NodeProcess implements AutoCloseable {
         .directory(config.getParent().toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    pb.environment().putAll(environment);
     process = pb.start();
+  }
+
+  /** Writes a line to the node's standard input. */
+  public void send(String line) throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  /** Waits for the process to end; returns its exit status, failing with its log on timeout. */
+  public int awaitExit(Duration max) throws IOException, InterruptedException {
+    if (!process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node still running after " + max + ":\n" + log());
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL: the process dies at once, mid-write if it was writing. */
@@ -57,6 +79,10 @@ public final class NodeProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor();
     }
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public boolean alive() {

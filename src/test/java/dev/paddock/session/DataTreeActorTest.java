@@ -270,7 +270,7 @@ class DataTreeActorTest {
     java.util.concurrent.LinkedBlockingQueue<Long> saved =
         new java.util.concurrent.LinkedBlockingQueue<>();
     var sized = kit.spawn(DataTreeActor.create(t, new TreeView(t.snapshot()),
-        snap -> saved.add(snap.zxid()), 1_000_000, 10_000));
+        snap -> saved.add(snap.zxid()), 1_000_000, 10_000, Long.MAX_VALUE));
     String kb = "x".repeat(1_000);
     List<TxnEntry> first = new java.util.ArrayList<>();
     for (int i = 0; i < 9; i++) {

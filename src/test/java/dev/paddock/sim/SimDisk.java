@@ -3,6 +3,7 @@ package dev.paddock.sim;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.TxnEntry;
+import dev.paddock.txnlog.RecoveryCheck;
 import dev.paddock.txnlog.TxnLog;
 import dev.paddock.txnlog.TxnLogState;
 import dev.paddock.zab.LogOp;
@@ -93,10 +94,9 @@ final class SimDisk {
     Snap newest = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
     TreeSnapshot tree = newest == null ? null : newest.tree();
     long treeZxid = tree == null ? 0 : tree.zxid();
-    String refusal = treeZxid < live.baseZxid() ? "the log begins after 0x"
-        + Long.toHexString(live.baseZxid()) + " but the newest tree is at 0x"
-        + Long.toHexString(treeZxid) : null;
-    return new Recovered(live.copy(), tree, refusal);
+    TxnLog.Snapshot recovered = live.copy();
+    RecoveryCheck.Problem problem = RecoveryCheck.check(recovered, treeZxid);
+    return new Recovered(recovered, tree, problem == null ? null : problem.detail());
   }
 
   /** The process died: only durable bytes remain (an unsynced record may or may not). */

@@ -141,6 +141,74 @@ class JournalCorruptionTest extends StorageTestBase {
     assertArrayEquals(damaged, Files.readAllBytes(victim), "nothing was repaired or truncated");
   }
 
+  /**
+   * A flipped byte in frame 2 of 10 of the only (so the last) segment is not a torn write: eight
+   * intact frames follow it. Dropping them would lose acknowledged events, so recovery refuses,
+   * names the file and the offset, and leaves the file as it was.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Damage.class, names = {"FLIPPED_BYTE", "ZEROED_FRAME_HEADER"})
+  void damageFollowedByAnIntactFrameInTheLastSegmentRefusesToStart(Damage damage)
+      throws IOException {
+    ActorSystem first = start("1 MiB", true);
+    JournalDriver j1 = driver(first);
+    for (long s = 1; s <= 10; s++) {
+      j1.write(atomic(j1.event("m", s, new byte[200])));
+    }
+    stop(first);
+    List<Path> segments = StorageTestSupport.segmentFiles(dir);
+    assertEquals(1, segments.size());
+    Path segment = segments.get(0);
+    List<Frame> frames = SegmentInspector.frames(segment);
+    assertEquals(10, frames.size());
+    Frame second = frames.get(1);
+    damage.apply(segment, second);
+    byte[] damaged = Files.readAllBytes(segment);
+
+    StorageCorruptedException error = assertThrows(StorageCorruptedException.class,
+        () -> LogRecovery.recover(settings("1 MiB", true), new JournalStats()));
+    assertTrue(error.getMessage().contains(segment + " is corrupt at offset " + second.offset()),
+        error.getMessage());
+    assertTrue(error.getMessage().contains("intact record follows at offset "
+        + frames.get(2).offset()), error.getMessage());
+    assertArrayEquals(damaged, Files.readAllBytes(segment), "nothing was repaired or truncated");
+
+    List<StorageFiles.Damage> found = StorageFiles.scanJournal(dir, e -> { });
+    assertEquals(1, found.size(), found.toString());
+    assertEquals(false, found.get(0).tornTail(), "verify must not call it a torn write");
+  }
+
+  /** A frame-shaped run of bytes whose checksum fails is no intact record: the tail is torn. */
+  @Test
+  void aTornTailWithStaleHeaderBytesIsStillATornWrite() throws IOException {
+    ActorSystem first = start("1 MiB", true);
+    JournalDriver j1 = driver(first);
+    for (long s = 1; s <= 10; s++) {
+      j1.write(atomic(j1.event("m", s, new byte[200])));
+    }
+    stop(first);
+    Path segment = StorageTestSupport.segmentFiles(dir).get(0);
+    List<Frame> frames = SegmentInspector.frames(segment);
+    Frame last = frames.get(9);
+    // Frame 10 torn, and past it a whole frame whose length and type look right but whose
+    // checksum fails: only the checksum tells it is not an intact record.
+    Frame ninth = frames.get(8);
+    byte[] copy = new byte[(int) (ninth.end() - ninth.offset())];
+    System.arraycopy(Files.readAllBytes(segment), (int) ninth.offset(), copy, 0, copy.length);
+    copy[copy.length - 5] ^= 0x5A;
+    SegmentInspector.flipByte(segment, last.bodyOffset() + 3);
+    SegmentInspector.overwrite(segment, last.end() + 100, copy);
+
+    LogState state = LogRecovery.recover(settings("1 MiB", true), new JournalStats());
+    try {
+      assertEquals(last.offset(), state.writePosition, "the tail from frame 10 on is dropped");
+    } finally {
+      for (Segment s : state.segments.values()) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void strayBytesAfterTheEndOfAnOlderSegmentRefuseToStart() throws IOException {
     ActorSystem first = start("4 KiB", true);

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paddock.api.Acl;
 import dev.paddock.api.Id;
 import dev.paddock.api.Perms;
+import dev.paddock.txn.Txn;
+import dev.paddock.txn.TxnEntry;
 import java.security.NoSuchAlgorithmException;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -251,5 +254,39 @@ class AclsTest {
     List<Acl> a = Acls.intern(new ArrayList<>(Acl.OPEN_ACL_UNSAFE));
     List<Acl> b = Acls.intern(List.of(new Acl(Perms.ALL, new Id("world", "anyone"))));
     assertSame(a, b);
+  }
+
+  /**
+   * A tree that gave thousands of nodes their own ACL and deleted them again leaves nothing
+   * behind in the interning table once no version of the tree holds those nodes.
+   */
+  @Test
+  void aclsNoNodeUsesAreReleased() {
+    DataTree tree = new DataTree();
+    List<WeakReference<List<Acl>>> interned = new ArrayList<>();
+    long zxid = 0;
+    for (int i = 0; i < 2000; i++) {
+      List<Acl> own = List.of(new Acl(Perms.ALL, new Id("digest", "user" + i + ":hash")));
+      tree.apply(new TxnEntry(++zxid, 1, 0, 0, new Txn.Create("/n" + i, null,
+          new ArrayList<>(own), 0, i + 1)));
+      interned.add(new WeakReference<>(tree.get("/n" + i).acl()));
+    }
+    int whileUsed = Acls.internedCount();
+    assertTrue(whileUsed >= 2000, "interned: " + whileUsed);
+    for (int i = 0; i < 2000; i++) {
+      tree.apply(new TxnEntry(++zxid, 1, 0, 0, new Txn.Delete("/n" + i)));
+    }
+    // Cleared references reach the table's queue a moment after the collection clears them.
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while ((interned.stream().anyMatch(r -> r.get() != null)
+        || Acls.internedCount() > whileUsed - 1900) && System.nanoTime() < deadline) {
+      System.gc();
+    }
+    assertTrue(interned.stream().allMatch(r -> r.get() == null), "ACL lists still held");
+    assertTrue(Acls.internedCount() <= whileUsed - 1900,
+        "table not released: " + Acls.internedCount() + " of " + whileUsed);
+    // Interning is still sharing: equal lists in use are one instance.
+    List<Acl> again = Acls.intern(List.of(new Acl(Perms.ALL, new Id("digest", "user7:hash"))));
+    assertSame(again, Acls.intern(new ArrayList<>(again)));
   }
 }

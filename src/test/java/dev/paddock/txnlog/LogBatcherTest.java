@@ -59,6 +59,36 @@ class LogBatcherTest {
         a.entries().size()));
   }
 
+  private static TxnEntry large(long counter, int bytes) {
+    return new TxnEntry(Zxid.of(1, counter), 5, (int) counter, 0,
+        new Txn.SetData("/big", new byte[bytes], (int) counter));
+  }
+
+  /** Large writes queued behind an append go out in batches of at most 4 MiB each. */
+  @Test
+  void batchesOfLargeTxnsAreBoundedInBytes() {
+    batcher.tell(new LogBatcher.Append(entry(1)));
+    TxnLog.Append first = expectAppend(1);
+    for (long c = 2; c <= 11; c++) {
+      batcher.tell(new LogBatcher.Append(large(c, 1 << 20)));
+    }
+    batcher.tell(new LogBatcher.Append(large(12, 9 << 20)));
+    answer(first);
+    owner.receiveMessage();
+    TxnLog.Append a = expectAppend(2, 3, 4);
+    answer(a);
+    owner.receiveMessage();
+    answer(expectAppend(5, 6, 7));
+    owner.receiveMessage();
+    answer(expectAppend(8, 9, 10));
+    owner.receiveMessage();
+    answer(expectAppend(11));
+    owner.receiveMessage();
+    answer(expectAppend(12));
+    assertEquals(new LogBatcher.Logged(Zxid.of(1, 12), 1), owner.receiveMessage(),
+        "a txn larger than a batch is a batch of its own");
+  }
+
   @Test
   void oneAppendInFlightAndTheRestBecomesTheNextBatch() {
     batcher.tell(new LogBatcher.Append(entry(1)));

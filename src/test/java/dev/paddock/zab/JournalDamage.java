@@ -26,8 +26,16 @@ final class JournalDamage {
     TORN,
     /** The last frames never reached the disk at all: all zeros, headers included. */
     ZERO_FILLED,
-    /** One bit pattern in the oldest of the last frames' body changed after it was written. */
-    BIT_FLIPPED
+    /**
+     * A bit pattern changed in the oldest of the last frames, which was being written, and the
+     * frames after it never reached the disk.
+     */
+    BIT_FLIPPED,
+    /**
+     * A bit pattern changed in the oldest of the last frames after it was written; the frames
+     * after it are intact. Not a torn write: recovery must refuse rather than drop them.
+     */
+    BIT_FLIPPED_BEFORE_INTACT
   }
 
   record Frame(long offset, int length, boolean intact) {
@@ -94,10 +102,13 @@ final class JournalDamage {
       switch (kind) {
         case TORN -> zero(ch, first.offset() + FRAME_HEADER + first.length() / 2, last.end());
         case ZERO_FILLED -> zero(ch, first.offset(), last.end());
-        case BIT_FLIPPED -> {
+        case BIT_FLIPPED, BIT_FLIPPED_BEFORE_INTACT -> {
           long at = first.offset() + FRAME_HEADER + first.length() / 2;
           ByteBuffer b = read(ch, at, 1);
           ch.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ 0x10)}), at);
+          if (kind == Kind.BIT_FLIPPED) {
+            zero(ch, first.end(), last.end());
+          }
         }
       }
       ch.force(true);
