@@ -49,9 +49,10 @@ class BoundedHeapIT {
     int clientPort = freePort();
     Path conf = dir.resolve("node.conf");
     // The log keeps every txn since the newest snapshot in memory, and the leader its recent
-    // history: a snapshot every 10 to 20 txns and a history of 20 keep both to a few dozen
-    // MiB here (a log tail bounded in bytes is not part of this server yet). max-buffer lets a
-    // request carry 1 MiB of data plus its headers.
+    // history: snap-size-limit and the history's byte bound (64 MiB each by default) would
+    // allow more than this heap has room for beside the tree, so a snapshot every 10 to 20
+    // txns and a history of 20 keep both to a few dozen MiB here. max-buffer lets a request
+    // carry 1 MiB of data plus its headers.
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
         + "\n  client-port = " + clientPort + "\n  snap-count = 20\n  diff-window = 20\n"
         + "  max-buffer = " + (DATA + 4096) + "\n}\n");
