@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
 class ClientLoadTest {
   private static final Duration MAX = Duration.ofSeconds(60);
   private static final byte[] BIG = new byte[1_000_000];
+  /**
+   * Loopback sockets may buffer tens of MB for a reader that reads nothing; a fixed small
+   * receive buffer keeps what the kernel absorbs far below what the tests queue.
+   */
+  private static final int SMALL_RECEIVE_BUFFER = 64 * 1024;
 
   @TempDir Path dir;
 
@@ -64,30 +69,26 @@ class ClientLoadTest {
     }
   }
 
+  /**
+   * Twenty replies of 1 MB stay under client-output-limit, so the throttle is a state that
+   * lasts: the connection is not read from while others are served. A client that reads
+   * nothing for its session timeout is then dropped, either by the connection (none of its
+   * replies taken for that long) or by its session expiring, since a connection not read from
+   * does not hear its pings either; both clocks run the same timeout, so either may win.
+   */
   @Test
   void aClientThatDoesNotReadIsThrottledThenDroppedWhileOthersAreServed() throws Exception {
-    Logger logger = (Logger) LoggerFactory.getLogger(ConnectionActor.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    logger.addAppender(logs);
-    try (PaddockServer server = PaddockServer.start(dir, Map.of());
+    try (CapturedLog logs = new CapturedLog();
+        PaddockServer server = PaddockServer.start(dir, Map.of());
         ZooKeeper zk = server.client()) {
       zk.create("/big", BIG, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
       zk.create("/small", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-      RawClient flood = RawClient.connected(server.port);
-      Thread writer = new Thread(() -> {
-        try {
-          for (int i = 1; i <= 10_000; i++) {
-            flood.send(i, OpCodes.GET_DATA, new GetDataRequest("/big", false));
-          }
-        } catch (IOException e) {
-          // The server dropped the connection while the client was still sending.
-        }
-      }, "flooding-client");
-      writer.setDaemon(true);
-      writer.start();
-
+      RawClient flood = RawClient.connected(server.port, 4_000, SMALL_RECEIVE_BUFFER);
+      for (int i = 1; i <= 20; i++) {
+        flood.send(i, OpCodes.GET_DATA, new GetDataRequest("/big", false));
+      }
       TestProbe<Object> probe = server.kit.createTestProbe();
+      String floodAddress = "/127.0.0.1:" + flood.socket.getLocalPort();
       String floodPort = ":" + flood.socket.getLocalPort() + "[";
       probe.awaitAssert(MAX, () -> {
         String stat = FourLetterWordsTest.word(server.port, "stat");
@@ -95,29 +96,94 @@ class ClientLoadTest {
             "the flooding connection is not being read from: " + stat);
         return null;
       });
+      assertArrayEquals(new byte[] {1}, zk.getData("/small", false, null),
+          "another client is served meanwhile");
       probe.awaitAssert(MAX, () -> {
-        assertArrayEquals(new byte[] {1}, zk.getData("/small", false, null),
-            "another client is served meanwhile");
-        assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage()
-            .contains("client is not reading its replies")), "not dropped yet");
+        assertTrue(logs.closing(floodAddress).isPresent(), "not dropped yet");
         return null;
       });
-      assertTrue(flood.closedByServer(), "the flooding connection is closed");
-      assertTrue(!FourLetterWordsTest.word(server.port, "stat").contains(floodPort));
-      String warning = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
-          .filter(m -> m.contains("client is not reading")).findFirst().orElseThrow();
-      Matcher m = Pattern.compile("\\((\\d+) bytes queued").matcher(warning);
+      String why = logs.closing(floodAddress).get();
+      assertTrue(why.contains("none read for 4000 ms") || why.contains("EXPIRED"), why);
+      assertClosedAndPlacesBack(server, flood, floodPort, zk);
+    }
+  }
+
+  /**
+   * Sixty reads of 1 MB held behind a write on a stalled disk are all answered at once when
+   * the disk resumes: the replies would pass client-output-limit, so the client is dropped
+   * with no more than the limit queued for it.
+   */
+  @Test
+  void aClientWhoseRepliesWouldPassTheOutputLimitIsDroppedWithinIt() throws Exception {
+    try (CapturedLog logs = new CapturedLog();
+        PaddockServer server = PaddockServer.start(dir,
+            // Long enough that the silent client's session outlives the stalled disk.
+            Map.of("paddock.max-session-timeout", "30s"));
+        ZooKeeper zk = server.client()) {
+      zk.create("/big", BIG, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+      RawClient flood = RawClient.connected(server.port, 30_000, SMALL_RECEIVE_BUFFER);
+      String floodAddress = "/127.0.0.1:" + flood.socket.getLocalPort();
+      String floodPort = ":" + flood.socket.getLocalPort() + "[";
+      JournalFaults.stallWrites(dir.resolve("log"), true);
+      flood.send(1, OpCodes.CREATE, new CreateRequest("/first", new byte[0],
+          ZooDefs.Ids.OPEN_ACL_UNSAFE, 0));
+      for (int i = 2; i <= 61; i++) {
+        flood.send(i, OpCodes.GET_DATA, new GetDataRequest("/big", false));
+      }
+      TestProbe<Object> probe = server.kit.createTestProbe();
+      probe.awaitAssert(MAX, () -> {
+        String stat = FourLetterWordsTest.word(server.port, "stat");
+        assertTrue(stat.lines().anyMatch(l -> l.contains(floodPort) && l.contains("queued=61,")),
+            "the reads wait behind the write: " + stat);
+        return null;
+      });
+      JournalFaults.stallWrites(dir.resolve("log"), false);
+      probe.awaitAssert(MAX, () -> {
+        assertTrue(logs.closing(floodAddress).isPresent(), "not dropped yet");
+        return null;
+      });
+      String warning = logs.closing(floodAddress).get();
+      Matcher m = Pattern.compile("\\((\\d+) bytes queued, client-output-limit").matcher(warning);
       assertTrue(m.find(), warning);
       long limit = ClientLoad.get(server.kit.system()).limits().outputLimitBytes();
       assertTrue(Long.parseLong(m.group(1)) <= limit, warning);
-      assertArrayEquals(BIG, zk.getData("/big", false, null));
-      RequestGate gate = ClientLoad.get(server.kit.system()).gate();
-      probe.awaitAssert(MAX, () -> {
-        assertEquals(0, gate.inFlight(), "the dropped connection gave its places back");
-        return null;
-      });
-    } finally {
-      logger.detachAppender(logs);
+      assertClosedAndPlacesBack(server, flood, floodPort, zk);
+    }
+  }
+
+  private static void assertClosedAndPlacesBack(PaddockServer server, RawClient flood,
+      String floodPort, ZooKeeper zk) throws Exception {
+    assertTrue(flood.closedByServer(), "the flooding connection is closed");
+    assertTrue(!FourLetterWordsTest.word(server.port, "stat").contains(floodPort));
+    assertArrayEquals(BIG, zk.getData("/big", false, null));
+    RequestGate gate = ClientLoad.get(server.kit.system()).gate();
+    server.kit.createTestProbe().awaitAssert(MAX, () -> {
+      assertEquals(0, gate.inFlight(), "the dropped connection gave its places back");
+      return null;
+    });
+  }
+
+  /** The connection actor's warnings while a test runs. */
+  private static final class CapturedLog implements AutoCloseable {
+    private final Logger logger = (Logger) LoggerFactory.getLogger(ConnectionActor.class);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    CapturedLog() {
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    /** Why the server closed the connection from {@code address}, once it has. */
+    java.util.Optional<String> closing(String address) {
+      synchronized (appender) {
+        return List.copyOf(appender.list).stream().map(ILoggingEvent::getFormattedMessage)
+            .filter(m -> m.startsWith("closing connection from " + address + " ")).findFirst();
+      }
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
     }
   }
 

@@ -34,15 +34,34 @@ final class RawClient implements AutoCloseable {
   }
 
   RawClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, 0);
+  }
+
+  private RawClient(int port, int receiveBuffer) throws IOException {
+    socket = new Socket();
+    if (receiveBuffer > 0) {
+      // Set before connecting: the window scale is fixed by the handshake.
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
     out = new DataOutputStream(socket.getOutputStream());
   }
 
   static RawClient connected(int port) throws IOException {
-    RawClient c = new RawClient(port);
-    c.handshake(new ConnectRequest(0, 0, 30_000, 0, new byte[16], false));
+    return connected(port, 30_000);
+  }
+
+  static RawClient connected(int port, int sessionTimeoutMs) throws IOException {
+    return connected(port, sessionTimeoutMs, 0);
+  }
+
+  /** @param receiveBuffer the socket's receive buffer in bytes, or 0 for the system's */
+  static RawClient connected(int port, int sessionTimeoutMs, int receiveBuffer)
+      throws IOException {
+    RawClient c = new RawClient(port, receiveBuffer);
+    c.handshake(new ConnectRequest(0, 0, sessionTimeoutMs, 0, new byte[16], false));
     return c;
   }
 
@@ -109,8 +128,9 @@ final class RawClient implements AutoCloseable {
   /** True when the server closes the connection (after any bytes it still sends). */
   boolean closedByServer() throws IOException {
     try {
-      while (in.read() >= 0) {
-        // drain what was sent before the close
+      byte[] drain = new byte[64 * 1024];
+      while (in.read(drain) >= 0) {
+        // what was sent before the close
       }
       return true;
     } catch (SocketTimeoutException e) {
