@@ -134,6 +134,7 @@ final class Commands {
     if (c.facts().clientPort() != null) {
       out.put("client_port", c.facts().clientPort().getPort());
     }
+    out.put("secure_client_port", c.clients().secureClientPort());
     return out;
   }
 

@@ -8,6 +8,8 @@ import dev.paddock.admin.AdminSettings;
 import dev.paddock.cli.PaddockCli;
 import dev.paddock.cli.StorageLayout;
 import dev.paddock.session.ClientLimits;
+import dev.paddock.wire.ClientTls;
+import dev.paddock.wire.ClientTlsSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,11 +60,15 @@ public final class Main {
       checkStartable(settings);
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);
+      checkSecurePort(settings, ClientTlsSettings.from(loaded));
       LogSetup.from(loaded).apply();
     } catch (AdminSettings.Invalid e) {
       fail(e.key(), e.problem());
       return;
     } catch (ClientLimits.Invalid e) {
+      fail(e.key(), e.getMessage());
+      return;
+    } catch (ClientTlsSettings.Invalid e) {
       fail(e.key(), e.getMessage());
       return;
     } catch (ConfigError e) {
@@ -108,6 +114,18 @@ public final class Main {
     checkWritable("paddock.data-log-dir", s.dataLogDir());
     checkPortFree("paddock.peer-port", s.host(), s.peerPort());
     checkPortFree("paddock.client-port", s.clientPortAddress(), s.clientPort());
+  }
+
+  /** The stores are read now, so a bad path or password stops the server before it serves. */
+  static void checkSecurePort(Settings s, ClientTlsSettings tls) {
+    if (tls.enabled()) {
+      if (tls.port() != 0 && tls.port() == s.clientPort()) {
+        throw new ConfigError("paddock.secure-client-port", tls.port()
+            + " is also client-port; the plaintext and TLS ports must differ");
+      }
+      ClientTls.load(tls);
+      checkPortFree("paddock.secure-client-port", s.clientPortAddress(), tls.port());
+    }
   }
 
   static void checkAdmin(AdminSettings admin) {

@@ -58,7 +58,8 @@ final class NodeBridge implements NodeAccess {
     }
     Config shown = config.getConfig("paddock").withoutPath("journal")
         .withoutPath("snapshot-store").withoutPath("snapshot-io-dispatcher");
-    for (String secret : List.of("session-secret", "super-digest", "admin.password")) {
+    for (String secret : List.of("session-secret", "super-digest", "admin.password",
+        "ssl.keyStore.password", "ssl.trustStore.password")) {
       if (shown.hasPath(secret) && !shown.getString(secret).isEmpty()) {
         shown = shown.withValue(secret, ConfigValueFactory.fromAnyRef("********"));
       }

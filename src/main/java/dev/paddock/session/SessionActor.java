@@ -313,6 +313,13 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       frontDoor.tell(new SessionOutput.AuthReply(Code.OK));
       return this;
     }
+    if (Acls.X509.equals(a.scheme()) && authIds.stream()
+        .anyMatch(id -> id.scheme().equals(Acls.X509))) {
+      // As ZooKeeper's x509 provider: the id comes from the connection's certificate, never
+      // from the packet, so a client may only confirm what its certificate already granted.
+      frontDoor.tell(new SessionOutput.AuthReply(Code.OK));
+      return this;
+    }
     if (!Acls.DIGEST.equals(a.scheme()) || a.auth() == null) {
       frontDoor.tell(new SessionOutput.AuthReply(Code.AUTH_FAILED));
       return end(SessionOutput.Reason.AUTH_FAILED, "unsupported auth scheme " + a.scheme());

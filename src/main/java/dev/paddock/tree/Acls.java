@@ -9,13 +9,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** ACL rules of ZooKeeper's built-in schemes: world, auth, digest, ip and super. */
+/**
+ * ACL rules of ZooKeeper's built-in schemes: world, auth, digest, ip, super, and x509 (ids that
+ * only a TLS client's certificate grants).
+ */
 public final class Acls {
   public static final String WORLD = "world";
   public static final String AUTH = "auth";
   public static final String DIGEST = "digest";
   public static final String IP = "ip";
   public static final String SUPER = "super";
+  public static final String X509 = "x509";
 
   /**
    * Identical ACL lists are shared between nodes, as ZooKeeper's ACL cache does, and released
@@ -50,7 +54,8 @@ public final class Acls {
 
   /**
    * Validates an ACL given on create or setACL and expands the "auth" scheme to the caller's
-   * authenticated digest ids. Returns null when the ACL is invalid (ZooKeeper's InvalidACL).
+   * authenticated digest and x509 ids (the schemes whose ZooKeeper providers count as
+   * authenticated; ip does not). Returns null when the ACL is invalid (ZooKeeper's InvalidACL).
    */
   public static List<Acl> fixup(List<Acl> requested, List<Id> authIds) {
     if (requested == null || requested.isEmpty()) {
@@ -73,7 +78,7 @@ public final class Acls {
       } else if (id.scheme().equals(AUTH)) {
         boolean any = false;
         for (Id caller : authIds) {
-          if (caller.scheme().equals(DIGEST)) {
+          if (caller.scheme().equals(DIGEST) || caller.scheme().equals(X509)) {
             any = true;
             out.add(new Acl(a.perms(), caller));
           }
@@ -88,6 +93,11 @@ public final class Acls {
         out.add(a);
       } else if (id.scheme().equals(IP)) {
         if (!validIpExpression(id.id())) {
+          return null;
+        }
+        out.add(a);
+      } else if (id.scheme().equals(X509)) {
+        if (!validDistinguishedName(id.id())) {
           return null;
         }
         out.add(a);
@@ -136,10 +146,20 @@ public final class Acls {
 
   private static boolean matches(String scheme, String callerId, String aclId) {
     return switch (scheme) {
-      case DIGEST -> callerId.equals(aclId);
+      case DIGEST, X509 -> callerId.equals(aclId);
       case IP -> ipMatches(callerId, aclId);
       default -> false;
     };
+  }
+
+  /** ZooKeeper's X509AuthenticationProvider.isValid: whatever X500Principal can parse. */
+  static boolean validDistinguishedName(String dn) {
+    try {
+      new javax.security.auth.x500.X500Principal(dn);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   static boolean validIpExpression(String expr) {

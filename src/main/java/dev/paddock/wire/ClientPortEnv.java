@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * @param words four-letter words this server answers (the whitelist)
  * @param boundPort the port actually bound, for conf
+ * @param secureBoundPort the TLS port actually bound, -1 without one
  */
 record ClientPortEnv(
     ClientPortSettings settings,
@@ -28,6 +29,7 @@ record ClientPortEnv(
     WireStats stats,
     Set<String> words,
     int boundPort,
+    int secureBoundPort,
     JournalStats journal,
     ZabStats leader,
     ClientLimits limits,

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSession;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,21 +36,26 @@ import org.apache.pekko.util.ByteString;
 /**
  * The client port: listens with Pekko Streams TCP and gives every accepted connection its own
  * {@link ConnectionActor}, fed by a {@link FrameDecoder} and writing through a bounded queue.
- * Connections per client address are capped like ZooKeeper's maxClientCnxns. Streams run on a
- * materializer owned by this actor, so they end with it (and with the actor system).
+ * Connections per client address are capped like ZooKeeper's maxClientCnxns. With
+ * paddock.secure-client-port set it also listens for TLS clients: their connections take the same
+ * path behind a TLS stage, and a client certificate becomes the session's x509 identity. Streams
+ * run on a materializer owned by this actor, so they end with it (and with the actor system).
  */
 public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Command> {
 
   public sealed interface Command {}
 
-  /** Answered with the bound address once listening (port 0 in configuration picks one). */
+  /**
+   * Answered with the plaintext port's bound address once every port listens (port 0 in
+   * configuration picks one).
+   */
   public record GetBoundAddress(ActorRef<InetSocketAddress> replyTo) implements Command {}
 
-  private record Bound(Tcp.ServerBinding binding) implements Command {}
+  private record Bound(Tcp.ServerBinding binding, boolean secure) implements Command {}
 
-  private record BindFailed(Throwable cause) implements Command {}
+  private record BindFailed(Throwable cause, boolean secure) implements Command {}
 
-  private record Accepted(Tcp.IncomingConnection connection) implements Command {}
+  private record Accepted(Tcp.IncomingConnection connection, boolean secure) implements Command {}
 
   private record ConnectionEnded(InetAddress address) implements Command {}
 
@@ -59,6 +66,8 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   static final int OUT_BUFFER = 100_000;
 
   private final ClientPortSettings settings;
+  /** Null without a TLS port. */
+  private final ClientTls tls;
   private final ActorRef<SessionTrackerActor.Command> sessions;
   private final ActorRef<DataTreeActor.Command> tree;
   private final TreeView view;
@@ -69,6 +78,7 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final List<ActorRef<InetSocketAddress>> waiting = new ArrayList<>();
   private Tcp.ServerBinding binding;
+  private Tcp.ServerBinding secureBinding;
   private ClientPortEnv env;
   private long children;
 
@@ -79,15 +89,25 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
   public static Behavior<Command> create(ClientPortSettings settings,
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
       TreeView view, Supplier<String> mode) {
-    return Behaviors.setup(ctx -> new ClientPortServer(ctx, settings, sessions, tree, view,
-        mode));
+    return Behaviors.setup(ctx -> {
+      ClientTls tls;
+      try {
+        ClientTlsSettings s = ClientTlsSettings.from(ctx.getSystem().settings().config());
+        tls = s.enabled() ? ClientTls.load(s) : null;
+      } catch (ClientTlsSettings.Invalid e) {
+        ctx.getLog().error("cannot serve TLS clients: {}: {}", e.key(), e.getMessage());
+        return Behaviors.stopped();
+      }
+      return new ClientPortServer(ctx, settings, tls, sessions, tree, view, mode);
+    });
   }
 
-  private ClientPortServer(ActorContext<Command> ctx, ClientPortSettings settings,
+  private ClientPortServer(ActorContext<Command> ctx, ClientPortSettings settings, ClientTls tls,
       ActorRef<SessionTrackerActor.Command> sessions, ActorRef<DataTreeActor.Command> tree,
       TreeView view, Supplier<String> mode) {
     super(ctx);
     this.settings = settings;
+    this.tls = tls;
     this.sessions = sessions;
     this.tree = tree;
     this.view = view;
@@ -96,12 +116,20 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     this.stats = ClientPortStats.get(ctx.getSystem()).wire();
     this.load = ClientLoad.get(ctx.getSystem());
     stats.countOutstanding(load.gate());
-    ActorRef<Command> self = ctx.getSelf();
-    var bound = Tcp.get(ctx.getSystem())
-        .bind(settings.address(), settings.port())
-        .to(Sink.foreach(c -> self.tell(new Accepted(c))))
+    listen(settings.port(), false);
+    if (tls != null) {
+      listen(tls.settings().port(), true);
+    }
+  }
+
+  private void listen(int port, boolean secure) {
+    ActorRef<Command> self = getContext().getSelf();
+    var bound = Tcp.get(getContext().getSystem())
+        .bind(settings.address(), port)
+        .to(Sink.foreach(c -> self.tell(new Accepted(c, secure))))
         .run(mat);
-    ctx.pipeToSelf(bound, (b, failure) -> failure == null ? new Bound(b) : new BindFailed(failure));
+    getContext().pipeToSelf(bound, (b, failure) -> failure == null ? new Bound(b, secure)
+        : new BindFailed(failure, secure));
   }
 
   @Override
@@ -109,12 +137,13 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     return newReceiveBuilder()
         .onMessage(Bound.class, this::onBound)
         .onMessage(BindFailed.class, f -> {
-          getContext().getLog().error("cannot listen for clients on {}:{}: {}",
-              settings.address(), settings.port(), f.cause().toString());
+          getContext().getLog().error("cannot listen for {} on {}:{}: {}",
+              f.secure() ? "TLS clients" : "clients", settings.address(),
+              f.secure() ? tls.settings().port() : settings.port(), f.cause().toString());
           return Behaviors.stopped();
         })
         .onMessage(GetBoundAddress.class, g -> {
-          if (binding == null) {
+          if (env == null) {
             waiting.add(g.replyTo());
           } else {
             g.replyTo().tell(binding.localAddress());
@@ -130,19 +159,33 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
           if (binding != null) {
             binding.unbind();
           }
+          if (secureBinding != null) {
+            secureBinding.unbind();
+            ClientPortStats.get(getContext().getSystem()).secureClientPort(-1);
+          }
           return this;
         })
         .build();
   }
 
   private Behavior<Command> onBound(Bound b) {
-    binding = b.binding();
+    getContext().getLog().info("listening for ZooKeeper clients{} on {}",
+        b.secure() ? " over TLS" : "", b.binding().localAddress());
+    if (b.secure()) {
+      secureBinding = b.binding();
+    } else {
+      binding = b.binding();
+    }
+    if (binding == null || tls != null && secureBinding == null) {
+      return this;
+    }
     InetSocketAddress local = binding.localAddress();
+    int securePort = secureBinding == null ? -1 : secureBinding.localAddress().getPort();
     env = new ClientPortEnv(settings, sessions, tree, view, mode, stats,
-        FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(),
+        FourLetterWords.whitelist(settings.fourLetterWords()), local.getPort(), securePort,
         JournalStats.forPlugin(getContext().getSystem(), settings.journalPluginId()),
         ZabStats.get(getContext().getSystem()), load.limits(), load.gate());
-    getContext().getLog().info("listening for ZooKeeper clients on {}", local);
+    ClientPortStats.get(getContext().getSystem()).secureClientPort(securePort);
     waiting.forEach(w -> w.tell(local));
     waiting.clear();
     return this;
@@ -169,8 +212,11 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
       meter.sent(bytes.size());
       return bytes;
     });
+    AtomicReference<SSLSession> session = new AtomicReference<>();
+    String superUser = tls == null ? "" : tls.settings().x509SuperUser();
     ActorRef<ConnectionActor.Command> actor = getContext().spawn(
-        ConnectionActor.create(env, out.first(), meter, remote), "cnxn-" + (++children));
+        ConnectionActor.create(env, out.first(), meter, remote,
+            () -> X509Identity.of(session.get(), superUser)), "cnxn-" + (++children));
     meter.onDrained(() -> actor.tell(new ConnectionActor.OutputDrained()));
     getContext().watchWith(actor, new ConnectionEnded(address));
     Sink<FrameDecoder.Inbound, NotUsed> toActor = ActorSink.actorRefWithBackpressure(actor,
@@ -181,7 +227,8 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
         ConnectionActor.StreamEnded::new);
     Sink<ByteString, NotUsed> in = Flow.fromGraph(new FrameDecoder(settings.maxBuffer()))
         .to(toActor);
-    conn.handleWith(Flow.fromSinkAndSource(in, toSocket), mat);
+    Flow<ByteString, ByteString, NotUsed> plain = Flow.fromSinkAndSource(in, toSocket);
+    conn.handleWith(a.secure() ? tls.wrap(plain, session) : plain, mat);
     return this;
   }
 }

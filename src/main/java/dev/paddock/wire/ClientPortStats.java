@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  */
 public final class ClientPortStats {
   private final WireStats stats = new WireStats();
+  private volatile int secureClientPort = -1;
 
   /** Receives every answered request's latency; must be quick and must not throw. */
   @FunctionalInterface
@@ -46,6 +47,15 @@ public final class ClientPortStats {
   /** Bytes in the files under {@code dir}, as conf and dirs count a data directory. */
   public static long directorySize(java.nio.file.Path dir) {
     return FourLetterWords.size(dir);
+  }
+
+  /** The TLS client port as bound, -1 while there is none: conf reports it. */
+  public int secureClientPort() {
+    return secureClientPort;
+  }
+
+  void secureClientPort(int port) {
+    secureClientPort = port;
   }
 
   WireStats wire() {

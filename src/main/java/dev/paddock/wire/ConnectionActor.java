@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -81,6 +83,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final Outbox outbox;
   private final Admission admission;
   private final InetSocketAddress remote;
+  /** Ids the transport proved (a TLS client's certificate); read once the handshake arrives. */
+  private final Supplier<List<Id>> provenIds;
   private final String remoteText;
   private final ConnectionStats cstats;
   private final ActorRef<SessionOutput> door;
@@ -99,20 +103,21 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private int sessionTimeoutMs = (int) HANDSHAKE_TIMEOUT.toMillis();
 
   static Behavior<Command> create(ClientPortEnv env, BoundedSourceQueue<ByteString> out,
-      OutputMeter meter, InetSocketAddress remote) {
+      OutputMeter meter, InetSocketAddress remote, Supplier<List<Id>> provenIds) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionActor(ctx, timers, env, out, meter, remote)));
+        new ConnectionActor(ctx, timers, env, out, meter, remote, provenIds)));
   }
 
   private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ClientPortEnv env, BoundedSourceQueue<ByteString> out, OutputMeter meter,
-      InetSocketAddress remote) {
+      InetSocketAddress remote, Supplier<List<Id>> provenIds) {
     super(ctx);
     this.env = env;
     this.outbox = new Outbox(out, meter, env.limits());
     ActorRef<Command> self = ctx.getSelf();
     this.admission = new Admission(env.gate(), () -> self.tell(new GateOpen()));
     this.remote = remote;
+    this.provenIds = provenIds;
     this.remoteText = remote.toString();
     this.timers = timers;
     this.cstats = env.stats().register(remoteText);
@@ -231,7 +236,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     readOnlyForm = h.hasReadOnly();
     sessionId = h.sessionId();
     phase = Phase.CONNECTING;
-    List<Id> ids = List.of(new Id(Acls.IP, remote.getAddress().getHostAddress()));
+    List<Id> ids = new ArrayList<>(provenIds.get());
+    ids.add(0, new Id(Acls.IP, remote.getAddress().getHostAddress()));
     env.sessions().tell(new SessionTrackerActor.Connect(h.timeoutMs(), h.sessionId(),
         h.password(), h.lastZxidSeen(), ids, door));
     return this;

@@ -202,7 +202,7 @@ final class FourLetterWords {
     var s = env.settings().conf();
     boolean standalone = env.mode().get().equals("standalone");
     return "clientPort=" + env.boundPort() + "\n"
-        + "secureClientPort=-1\n"
+        + "secureClientPort=" + env.secureBoundPort() + "\n"
         + "dataDir=" + s.dataDir().toAbsolutePath() + "\n"
         + "dataDirSize=" + size(s.dataDir()) + "\n"
         + "dataLogDir=" + s.dataLogDir().toAbsolutePath() + "\n"

@@ -106,7 +106,8 @@ final class Replies {
       Id id = new Id(zid.getScheme(), zid.getId());
       String user = switch (id.scheme()) {
         case Acls.DIGEST -> id.id().split(":")[0];
-        case Acls.IP -> id.id();
+        // ZooKeeper prints a scheme without a provider (super) by its id, as x509's does.
+        case Acls.IP, Acls.X509, Acls.SUPER -> id.id();
         default -> "";
       };
       out.add(new ClientInfo(id.scheme(), user));
