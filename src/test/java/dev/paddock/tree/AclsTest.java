@@ -289,4 +289,28 @@ class AclsTest {
     List<Acl> again = Acls.intern(List.of(new Acl(Perms.ALL, new Id("digest", "user7:hash"))));
     assertSame(again, Acls.intern(new ArrayList<>(again)));
   }
+
+  @Test
+  void x509AclsNameADistinguishedNameAndMatchItExactly() {
+    Id alice = new Id(Acls.X509, "CN=alice,O=Paddock");
+    List<Acl> acl = Acls.fixup(List.of(new Acl(Perms.READ, alice)), List.of());
+    assertEquals(List.of(new Acl(Perms.READ, alice)), acl);
+    assertNull(Acls.fixup(List.of(new Acl(Perms.READ, new Id(Acls.X509, "not a dn"))),
+        List.of()));
+    assertTrue(Acls.permits(acl, Perms.READ, List.of(new Id(Acls.IP, "127.0.0.1"), alice)));
+    assertFalse(Acls.permits(acl, Perms.READ,
+        List.of(new Id(Acls.X509, "CN=bob,O=Paddock"))));
+    assertFalse(Acls.permits(acl, Perms.READ, List.of(new Id(Acls.X509, "CN=alice"))));
+    assertFalse(Acls.permits(acl, Perms.WRITE, List.of(alice)));
+    // An x509 id only ever comes from a certificate, never matches another scheme's id.
+    assertFalse(Acls.permits(acl, Perms.READ, List.of(new Id(Acls.DIGEST, alice.id()))));
+  }
+
+  @Test
+  void theAuthSchemeTakesCertificateIdsButNotAddresses() {
+    Id alice = new Id(Acls.X509, "CN=alice,O=Paddock");
+    assertEquals(List.of(new Acl(Perms.ALL, alice)), Acls.fixup(
+        List.of(new Acl(Perms.ALL, new Id(Acls.AUTH, ""))),
+        List.of(new Id(Acls.IP, "127.0.0.1"), alice)));
+  }
 }
