@@ -7,6 +7,7 @@
 #                  --failovers=3 --quiet-wait=0 --heap=1g --products=paddock,zookeeper
 #                  --typed-api=ask|facade --ops=create,setData,getData
 #                  --node-arg=-Dkey=value (repeatable, Paddock nodes only) --jfr=DIR --keep
+#                  --tls (wire scenarios: Paddock alone, over its TLS client port)
 #
 # Tables go to stdout, progress to stderr: bench/run.sh all > results.txt
 # Extra Maven flags (e.g. offline): BENCH_MVN_FLAGS=-o bench/run.sh all
@@ -25,7 +26,7 @@ for a in "$@"; do
   if [[ "$a" == "--no-build" ]]; then build=0; else args+=("$a"); fi
 done
 if [[ ${#args[@]} -eq 0 ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 

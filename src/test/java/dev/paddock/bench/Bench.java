@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100 --failovers=3
  *          --quiet-wait=0 --heap=1g --products=paddock,zookeeper --typed-api=ask|facade
  *          --ops=create,setData,getData --node-arg=-Dkey=value (repeatable) --jfr=DIR --keep
+ *          --tls (wire scenarios: Paddock only, over its TLS client port)
  * </pre>
  *
  * Tables go to stdout, progress to stderr.
@@ -43,7 +44,7 @@ public final class Bench {
 
   private record Options(Load.Settings load, int failovers, String heap, Set<String> products,
       Path jfrDir, boolean keep, Driver.Factory typed, List<String> nodeArgs,
-      List<String> scenarios) {}
+      List<String> scenarios, boolean tls) {}
 
   public static void main(String[] args) throws Exception {
     Options o;
@@ -55,6 +56,7 @@ public final class Bench {
           + "[--outstanding=200] [--size=100] [--failovers=3] [--quiet-wait=0] [--heap=1g] "
           + "[--products=paddock,zookeeper] [--typed-api=ask|facade] "
           + "[--ops=create,setData,getData] [--node-arg=-Dkey=value]... [--jfr=DIR] [--keep] "
+          + "[--tls] "
           + String.join("|", SCENARIOS) + "|all ...");
       System.exit(2);
       return;
@@ -111,6 +113,7 @@ public final class Bench {
     Set<String> products = new LinkedHashSet<>(List.of("paddock", "zookeeper"));
     Path jfr = null;
     boolean keep = false;
+    boolean tls = false;
     Driver.Factory typed = TypedDriver.FACTORY;
     Set<Load.Op> ops = java.util.EnumSet.allOf(Load.Op.class);
     List<String> nodeArgs = new ArrayList<>();
@@ -151,6 +154,7 @@ public final class Bench {
             case "facade" -> FacadeDriver.FACTORY;
             default -> throw new IllegalArgumentException("--typed-api is ask or facade");
           };
+          case "tls" -> tls = true;
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       } else if (a.equals("all")) {
@@ -171,7 +175,7 @@ public final class Bench {
     }
     return new Options(new Load.Settings(clients, outstanding, size, Duration.ofSeconds(warmup),
         Duration.ofSeconds(seconds), Duration.ofSeconds(quietWait), ops), failovers, heap, products,
-        jfr, keep, typed, List.copyOf(nodeArgs), List.copyOf(scenarios));
+        jfr, keep, typed, List.copyOf(nodeArgs), List.copyOf(scenarios), tls);
   }
 
   private static int positive(String key, String value) {
@@ -239,22 +243,28 @@ public final class Bench {
     String name = ensemble ? "typed-ensemble" : "typed-standalone";
     header(name, "Paddock " + (ensemble ? "3-server ensemble" : "standalone server")
         + " (node.jar processes), " + o.typed().describe());
-    Run run = runTarget(o, () -> ensemble ? PaddockCluster.ensemble(jvm)
-        : PaddockCluster.standalone(jvm), o.typed(), ensemble, false);
+    Run run = runTarget(o, () -> ensemble ? PaddockCluster.ensemble(jvm, null)
+        : PaddockCluster.standalone(jvm, null), o.typed(), ensemble, false);
     printSingle(run, o);
   }
 
-  private static void wire(Options o, Cluster.ServerJvm jvm, boolean ensemble) {
+  private static void wire(Options o, Cluster.ServerJvm jvm, boolean ensemble)
+      throws IOException {
     String name = ensemble ? "wire-ensemble" : "wire-standalone";
+    BenchTls tls = o.tls() ? BenchTls.create() : null;
+    Driver.Factory factory = tls == null ? WireDriver.FACTORY : WireDriver.overTls(tls);
+    // Only Paddock's servers are given TLS settings; a plaintext ZooKeeper beside them would
+    // not be a comparison.
+    boolean withZooKeeper = o.products().contains("zookeeper") && tls == null;
     header(name, (ensemble ? "3-server ensembles" : "standalone servers") + ", "
-        + WireDriver.FACTORY.describe() + ", Paddock vs Apache ZooKeeper 3.9.5");
+        + factory.describe() + (withZooKeeper ? ", Paddock vs Apache ZooKeeper 3.9.5" : ""));
     Run paddock = null;
     Run zookeeper = null;
     if (o.products().contains("paddock")) {
-      paddock = runTarget(o, () -> ensemble ? PaddockCluster.ensemble(jvm)
-          : PaddockCluster.standalone(jvm), WireDriver.FACTORY, ensemble, true);
+      paddock = runTarget(o, () -> ensemble ? PaddockCluster.ensemble(jvm, tls)
+          : PaddockCluster.standalone(jvm, tls), factory, ensemble, true);
     }
-    if (o.products().contains("zookeeper")) {
+    if (withZooKeeper) {
       zookeeper = runTarget(o, () -> ensemble ? ZooKeeperCluster.ensemble(jvm)
           : ZooKeeperCluster.standalone(jvm), WireDriver.FACTORY, ensemble, true);
     }

@@ -55,6 +55,8 @@ abstract class Cluster implements AutoCloseable {
   final String product;
   final Path dir;
   final List<Member> members = new ArrayList<>();
+  /** TLS client ports by member index; empty when the servers run without TLS. */
+  final List<Integer> securePorts = new ArrayList<>();
 
   Cluster(String product, Path dir) {
     this.product = product;
@@ -133,6 +135,14 @@ abstract class Cluster implements AutoCloseable {
 
   String clientAddress(int i) {
     return "127.0.0.1:" + members.get(i).clientPort();
+  }
+
+  /** The TLS client port of member {@code i}; only clusters started with TLS have one. */
+  String secureClientAddress(int i) {
+    if (i >= securePorts.size()) {
+      throw new IllegalStateException(product + " servers have no TLS client port");
+    }
+    return "127.0.0.1:" + securePorts.get(i);
   }
 
   String peerAddress(int i) {

@@ -22,15 +22,21 @@ interface Driver extends AutoCloseable {
 
   /**
    * A kind of client: how it connects, whether it talks to a server's peer port (typed clients)
-   * or its client port (the ZooKeeper wire protocol), and its description for the tables.
+   * or its client port (the ZooKeeper wire protocol; {@code secure}: its TLS client port), and
+   * its description for the tables.
    */
-  record Factory(Connector connector, boolean peerPort, String describe) {
+  record Factory(Connector connector, boolean peerPort, String describe, boolean secure) {
+    Factory(Connector connector, boolean peerPort, String describe) {
+      this(connector, peerPort, describe, false);
+    }
+
     Driver connect(List<String> servers) throws Exception {
       return connector.connect(servers);
     }
 
     String address(Cluster cluster, int member) {
-      return peerPort ? cluster.peerAddress(member) : cluster.clientAddress(member);
+      return peerPort ? cluster.peerAddress(member)
+          : secure ? cluster.secureClientAddress(member) : cluster.clientAddress(member);
     }
   }
 

@@ -31,12 +31,14 @@ final class PaddockCluster extends Cluster {
     return jar;
   }
 
-  static PaddockCluster standalone(ServerJvm jvm) throws IOException {
+  /** @param tls stores for a TLS client port beside the plaintext one, or null for none */
+  static PaddockCluster standalone(ServerJvm jvm, BenchTls tls) throws IOException {
     PaddockCluster c = new PaddockCluster(Cleanup.tempDir("paddock-standalone"));
-    int peer = freePort();
-    int client = freePort();
-    while (client == peer) {
-      client = freePort();
+    Set<Integer> used = new HashSet<>();
+    int peer = uniquePort(used);
+    int client = uniquePort(used);
+    if (tls != null) {
+      c.securePorts.add(uniquePort(used));
     }
     Path conf = c.dir.resolve("standalone.conf");
     Files.writeString(conf, "paddock {\n"
@@ -48,12 +50,13 @@ final class PaddockCluster extends Cluster {
         + "  admin.port = 0\n"
         + "  tick-time = " + TICK_TIME + "\n"
         + "  data-dir = \"" + c.dir.resolve("data") + "\"\n"
+        + secure(c, tls, 0)
         + "}\n");
     c.members.add(new Member(1, client, peer, node(c.dir, "paddock", conf, jvm)));
     return c;
   }
 
-  static PaddockCluster ensemble(ServerJvm jvm) throws IOException {
+  static PaddockCluster ensemble(ServerJvm jvm, BenchTls tls) throws IOException {
     PaddockCluster c = new PaddockCluster(Cleanup.tempDir("paddock-ensemble"));
     Set<Integer> used = new HashSet<>();
     int[] peer = new int[3];
@@ -61,6 +64,9 @@ final class PaddockCluster extends Cluster {
     for (int i = 0; i < 3; i++) {
       peer[i] = uniquePort(used);
       client[i] = uniquePort(used);
+      if (tls != null) {
+        c.securePorts.add(uniquePort(used));
+      }
     }
     StringBuilder servers = new StringBuilder();
     for (int i = 0; i < 3; i++) {
@@ -78,11 +84,19 @@ final class PaddockCluster extends Cluster {
     for (int i = 1; i <= 3; i++) {
       Path conf = c.dir.resolve("node" + i + ".conf");
       Files.writeString(conf, "include \"application.conf\"\npaddock {\n  my-id = " + i
-          + "\n  data-dir = \"" + c.dir.resolve("data/node" + i) + "\"\n}\n");
+          + "\n  data-dir = \"" + c.dir.resolve("data/node" + i) + "\"\n"
+          + secure(c, tls, i - 1) + "}\n");
       c.members.add(new Member(i, client[i - 1], peer[i - 1],
           node(c.dir, "paddock" + i, conf, jvm)));
     }
     return c;
+  }
+
+  private static String secure(PaddockCluster c, BenchTls tls, int member) {
+    if (tls == null) {
+      return "";
+    }
+    return "  secure-client-port = " + c.securePorts.get(member) + "\n" + tls.serverConfig();
   }
 
   private static int uniquePort(Set<Integer> used) throws IOException {

@@ -8,6 +8,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * One session of the official ZooKeeper 3.9.5 client (asynchronous API) on a client port; the
@@ -25,14 +26,25 @@ final class WireDriver implements Driver {
   static final Factory FACTORY = new Factory(WireDriver::connect, false,
       "official ZooKeeper 3.9.5 client, async API, on the client port");
 
+  /** The same client on the servers' TLS client ports, presenting a client certificate. */
+  static Factory overTls(BenchTls tls) {
+    return new Factory(servers -> connect(servers, tls.clientConfig()), false,
+        "official ZooKeeper 3.9.5 client (Netty), async API, on the TLS client port", true);
+  }
+
   /** Several servers: the client picks among them (it shuffles its list) and fails over. */
   static WireDriver connect(List<String> servers) throws Exception {
+    return connect(servers, new ZKClientConfig());
+  }
+
+  private static WireDriver connect(List<String> servers, ZKClientConfig config)
+      throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     ZooKeeper zk = new ZooKeeper(String.join(",", servers), SESSION_TIMEOUT_MS, e -> {
       if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
         connected.countDown();
       }
-    });
+    }, config);
     if (!connected.await(SESSION_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
       zk.close(2000);
       throw new IllegalStateException("ZooKeeper client: no session with " + servers
