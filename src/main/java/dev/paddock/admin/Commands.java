@@ -134,7 +134,10 @@ final class Commands {
     if (c.facts().clientPort() != null) {
       out.put("client_port", c.facts().clientPort().getPort());
     }
-    out.put("secure_client_port", c.clients().secureClientPort());
+    // ZooKeeper's conf command has no such key; a server without a TLS port answers as it does.
+    if (c.clients().secureClientPort() >= 0) {
+      out.put("secure_client_port", c.clients().secureClientPort());
+    }
     return out;
   }
 
