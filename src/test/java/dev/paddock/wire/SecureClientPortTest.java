@@ -2,18 +2,30 @@ package dev.paddock.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -180,6 +192,55 @@ class SecureClientPortTest {
     b.addAuthInfo("x509", ALICE.getBytes(StandardCharsets.UTF_8));
     assertThrows(KeeperException.NoAuthException.class,
         () -> b.getData("/alice-claimed", false, null));
+  }
+
+  @Test
+  void aCertificateFromAnotherAuthorityOrNoneIsRefusedAtTheHandshake() throws Exception {
+    TlsFixture rogue = new TlsFixture(dir.resolve("rogue"));
+    Path mallory = rogue.client(ALICE);
+    assertFalse(answersOverTls(mallory), "a certificate from an unknown authority was accepted");
+    assertFalse(answersOverTls(null), "a client without a certificate was accepted");
+    assertTrue(answersOverTls(alice), "the server's own authority's client was refused");
+  }
+
+  /**
+   * Whether a session request over TLS, presenting {@code keyStore} (none when null), gets a
+   * session: with TLS 1.3 a refused client certificate shows only when the client reads.
+   */
+  private static boolean answersOverTls(Path keyStore) throws Exception {
+    KeyManagerFactory km = null;
+    if (keyStore != null) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(keyStore)) {
+        keys.load(in, TlsFixture.PASSWORD.toCharArray());
+      }
+      km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      km.init(keys, TlsFixture.PASSWORD.toCharArray());
+    }
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(tls.trust)) {
+      trusted.load(in, TlsFixture.PASSWORD.toCharArray());
+    }
+    TrustManagerFactory tm = TrustManagerFactory.getInstance(
+        TrustManagerFactory.getDefaultAlgorithm());
+    tm.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(km == null ? null : km.getKeyManagers(), tm.getTrustManagers(), null);
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
+        .createSocket("127.0.0.1", securePort)) {
+      socket.setSoTimeout(20_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      byte[] request = RawClient.bytes(a -> new ConnectRequest(0, 0, 30_000, 0, new byte[16],
+          false).serialize(a, "connect"));
+      out.writeInt(request.length);
+      out.write(request);
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      int length = in.readInt();
+      return length > 0;
+    } catch (SSLException | EOFException | SocketException e) {
+      return false;
+    }
   }
 
   @Test
