@@ -2,11 +2,15 @@ package dev.paddock.wire;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -61,6 +65,7 @@ public record ClientTlsSettings(int port, Store keyStore, Store trustStore, Clie
 
   /** Reads and checks the settings; throws {@link Invalid} naming the first missing or bad key. */
   public static ClientTlsSettings from(Config root) {
+    rejectUnknownKeys(root);
     int port = port(root);
     Store keyStore = store(root, "keyStore");
     Store trustStore = store(root, "trustStore");
@@ -75,6 +80,30 @@ public record ClientTlsSettings(int port, Store keyStore, Store trustStore, Clie
       s.requireComplete();
     }
     return s;
+  }
+
+  /**
+   * ZooKeeper's names are camel case, and a differently spelt key would otherwise go unread. The
+   * known ones are those reference.conf has (not defaultReference(): that one carries -D
+   * overrides, typos included).
+   */
+  private static void rejectUnknownKeys(Config root) {
+    if (!root.hasPath("paddock.ssl")) {
+      return;
+    }
+    Config reference = ConfigFactory.parseResourcesAnySyntax(
+        ClientTlsSettings.class.getClassLoader(), "reference");
+    Set<String> known = reference.hasPath("paddock.ssl")
+        ? keys(reference.getConfig("paddock.ssl")) : Set.of();
+    for (String key : keys(root.getConfig("paddock.ssl"))) {
+      if (!known.contains(key)) {
+        throw new Invalid(PREFIX + key, "unknown setting");
+      }
+    }
+  }
+
+  private static Set<String> keys(Config c) {
+    return new TreeSet<>(c.entrySet().stream().map(Map.Entry::getKey).toList());
   }
 
   private void requireComplete() {

@@ -107,6 +107,13 @@ class ClientTlsSettingsTest {
   }
 
   @Test
+  void aMisspeltKeyIsNamed() {
+    Map<String, Object> m = complete();
+    m.put("paddock.ssl.cipherSuites", "TLS_AES_128_GCM_SHA256");
+    assertEquals("paddock.ssl.cipherSuites", missingKey(m));
+  }
+
+  @Test
   void settingsAreIgnoredWithoutASecurePort() {
     Map<String, Object> m = Map.of("paddock.ssl.keyStore.location", "/nowhere");
     assertFalse(ClientTlsSettings.from(config(m)).enabled());
