@@ -56,6 +56,8 @@ public final class Main {
       settings = Settings.from(loaded);
       KnownKeys.check(loaded);
       checkStartable(settings);
+      checkPortFree(TypedClientEndpoint.KEY, settings.host(),
+          TypedClientEndpoint.check(loaded, settings));
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);
       LogSetup.from(loaded).apply();

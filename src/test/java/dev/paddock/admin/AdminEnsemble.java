@@ -69,6 +69,7 @@ final class AdminEnsemble implements AutoCloseable {
         "paddock.journal.segment-size", "4 MiB",
         "paddock.leader-timeout", "1s",
         "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"));
+    base.put("paddock.typed-client-port", 0);
     base.putAll(overrides);
     Config loaded = ConfigFactory.parseMap(base)
         .withFallback(ConfigFactory.parseString(servers.toString()))

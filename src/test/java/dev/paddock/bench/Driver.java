@@ -21,16 +21,16 @@ interface Driver extends AutoCloseable {
   }
 
   /**
-   * A kind of client: how it connects, whether it talks to a server's peer port (typed clients)
+   * A kind of client: how it connects, whether it talks to a server's typed-client port
    * or its client port (the ZooKeeper wire protocol), and its description for the tables.
    */
-  record Factory(Connector connector, boolean peerPort, String describe) {
+  record Factory(Connector connector, boolean typedPort, String describe) {
     Driver connect(List<String> servers) throws Exception {
       return connector.connect(servers);
     }
 
     String address(Cluster cluster, int member) {
-      return peerPort ? cluster.peerAddress(member) : cluster.clientAddress(member);
+      return typedPort ? cluster.typedAddress(member) : cluster.clientAddress(member);
     }
   }
 

@@ -36,7 +36,7 @@ class FailFastIT {
     int clientPort = freePort();
     Path conf = dir.resolve("node.conf");
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
-        + "\n  client-port = " + clientPort + "\n}\n");
+        + "\n  client-port = " + clientPort + "\n  typed-client-port = 0\n}\n");
     return new NodeProcess(conf, dir.resolve("node.log"), clientPort);
   }
 
