@@ -43,15 +43,18 @@ final class TypedClientEndpoint {
     }
     int port;
     try {
-      if (config.getValue(KEY).unwrapped() instanceof Boolean on) {
-        if (on) {
-          throw new ConfigError(KEY, "expected a port number, or off");
-        }
-        return 0;
-      }
       port = config.getInt(KEY);
-    } catch (ConfigException.WrongType e) {
-      throw new ConfigError(KEY, "expected a port number, or off");
+    } catch (ConfigException.WrongType notANumber) {
+      boolean on;
+      try {
+        on = config.getBoolean(KEY);
+      } catch (ConfigException.WrongType e) {
+        throw new ConfigError(KEY, "expected a port number, or off");
+      }
+      if (on) {
+        throw new ConfigError(KEY, "expected a port number, or off");
+      }
+      return 0;
     }
     if (port < 0 || port > 65535) {
       throw new ConfigError(KEY, "port out of range: " + port);
