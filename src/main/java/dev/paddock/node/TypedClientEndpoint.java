@@ -116,6 +116,9 @@ final class TypedClientEndpoint {
             "pekko.remote.artery.bind.hostname", "",
             "pekko.remote.artery.bind.port", "",
             "pekko.remote.artery.untrusted-mode", "on",
+            // The node's own shutdown stops this system; a hook of its own could finish first on
+            // SIGTERM and make a requested stop look like a failed part.
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
             "pekko.remote.artery.trusted-selection-paths", List.of(ClientPekkoConfig.ENTRY_PATH)))
         .withFallback(nodeConfig)
         .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"))
