@@ -41,7 +41,7 @@ class LayeringTest {
       List.of("peers"),
       List.of("election", "zab"),
       List.of("backup"),
-      List.of("codec", "wire", "client", "metrics", "cli"),
+      List.of("codec", "wire", "client", "door", "metrics", "cli"),
       List.of("admin"),
       List.of("node"));
 

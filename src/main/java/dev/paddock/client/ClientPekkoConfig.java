@@ -10,10 +10,18 @@ import java.util.Map;
  * defaults (paddock-pekko.conf), so both ends agree on serializers and remoting.
  */
 public final class ClientPekkoConfig {
-  /** Name of every server's actor system: part of each server's remote address. */
+  /** Name of every server's actor system: part of each server's peer address. */
   public static final String SERVER_SYSTEM = "paddock";
-  /** Path of a server's session tracker, the one entry point of typed clients. */
+  /** Name of a server's session tracker inside the server's own actor system. */
   public static final String TRACKER_NAME = "sessions";
+  /**
+   * Name of the actor system a server opens for typed clients on its typed-client port; the
+   * servers' own system (the peer port) does not accept clients.
+   */
+  public static final String CLIENT_SYSTEM = "paddock-clients";
+  /** The entry actor of that system: the only actor a typed client may address by path. */
+  public static final String ENTRY_NAME = "entry";
+  public static final String ENTRY_PATH = "/user/" + ENTRY_NAME;
 
   private ClientPekkoConfig() {}
 

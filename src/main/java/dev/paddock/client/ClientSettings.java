@@ -6,18 +6,18 @@ import java.util.List;
 /**
  * How a typed client finds and keeps its session.
  *
- * @param servers "host:peerPort" of each server, tried in this order (then round-robin)
+ * @param servers "host:typedClientPort" of each server, tried in this order (then round-robin)
  * @param sessionTimeout requested; the server negotiates it into its [min, max]
  * @param connectTimeout how long one connect attempt may take; null derives it from the
  *     negotiated timeout (see {@link #attemptTimeout})
- * @param serverSystem actor system name of the servers
- * @param trackerPath path of the session tracker inside a server's actor system
+ * @param serverSystem name of the actor system a server opens for typed clients
+ * @param trackerPath path of the entry actor inside that system
  */
 public record ClientSettings(List<String> servers, Duration sessionTimeout,
     Duration connectTimeout, String serverSystem, String trackerPath) {
 
-  /** Where Main's servers keep the session tracker (the quorum peer is their guardian). */
-  public static final String DEFAULT_TRACKER_PATH = "/user/" + ClientPekkoConfig.TRACKER_NAME;
+  /** Where servers keep the typed clients' entry actor. */
+  public static final String DEFAULT_TRACKER_PATH = ClientPekkoConfig.ENTRY_PATH;
 
   public ClientSettings {
     if (servers == null || servers.isEmpty()) {
@@ -37,7 +37,7 @@ public record ClientSettings(List<String> servers, Duration sessionTimeout,
   }
 
   public static ClientSettings of(List<String> servers, Duration sessionTimeout) {
-    return new ClientSettings(servers, sessionTimeout, null, ClientPekkoConfig.SERVER_SYSTEM,
+    return new ClientSettings(servers, sessionTimeout, null, ClientPekkoConfig.CLIENT_SYSTEM,
         DEFAULT_TRACKER_PATH);
   }
 

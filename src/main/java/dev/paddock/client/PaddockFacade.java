@@ -179,6 +179,16 @@ public final class PaddockFacade {
     return call(r -> new PaddockClient.Execute(op, r));
   }
 
+  /** The identities the server gave this session (digest after addAuth, super, ...). */
+  public CompletionStage<List<dev.paddock.api.Id>> whoAmI() {
+    return execute(new Op.WhoAmI()).thenApply(r -> ((Result.Identities) r).ids());
+  }
+
+  /**
+   * Credentials the server verifies; "digest" with "user:password" bytes, as on the ZooKeeper
+   * wire. The only way a typed session gets an identity: what a client puts in its connect is
+   * ignored.
+   */
   public CompletionStage<Void> addAuth(String scheme, byte[] auth) {
     return toVoid(this.<Done>call(r -> new PaddockClient.AddAuth(scheme, auth, r)));
   }

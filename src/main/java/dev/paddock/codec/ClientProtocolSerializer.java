@@ -96,7 +96,7 @@ public final class ClientProtocolSerializer extends SerializerWithStringManifest
       out.writeLong(c.sessionId());
       TxnCodec.writeBytes(out, c.password());
       out.writeLong(c.lastZxidSeen());
-      // The session adds these ids to its auth list, which cannot take a null list.
+      // Kept on the wire for compatibility; servers ignore identities a remote client claims.
       OpCodec.writeIds(out, c.connectionIds() == null ? List.of() : c.connectionIds());
       writeRef(out, c.frontDoor());
     } else if (o instanceof SessionActor.Submit s) {

@@ -58,6 +58,8 @@ public final class Main {
       settings = Settings.from(loaded);
       KnownKeys.check(loaded);
       checkStartable(settings);
+      checkPortFree(TypedClientEndpoint.KEY, settings.host(),
+          TypedClientEndpoint.check(loaded, settings));
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);
       checkSecurePort(settings, ClientTlsSettings.from(loaded));

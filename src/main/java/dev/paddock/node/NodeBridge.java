@@ -94,8 +94,13 @@ final class NodeBridge implements NodeAccess {
   public synchronized CompletionStage<TreeWriter> writer() {
     CompletableFuture<PaddockFacade> current = session;
     if (current == null || current.isCompletedExceptionally()) {
-      // The typed client's front door of this very server, through its peer port.
-      session = PaddockFacade.connect(List.of(settings.host() + ":" + settings.peerPort()),
+      int typedPort = TypedClientEndpoint.port(system.settings().config());
+      if (typedPort == 0) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the console writes "
+            + "as a typed client, and " + TypedClientEndpoint.KEY + " is off"));
+      }
+      // A typed client of this very server, through its typed-client port like any other.
+      session = PaddockFacade.connect(List.of(settings.host() + ":" + typedPort),
           Duration.ofSeconds(30), event -> { }).toCompletableFuture();
       current = session;
       system.getWhenTerminated().thenRun(() -> session.thenAccept(PaddockFacade::close));

@@ -14,7 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The root behavior of a node's actor system: the {@link QuorumPeer}, with the admin server
- * beside it when {@code paddock.admin.enabled}.
+ * beside it when {@code paddock.admin.enabled} and the typed-client endpoint (its own actor
+ * system) when {@code paddock.typed-client-port} is set.
  */
 public final class NodeGuardian {
   static final String TEST_HOOKS = "PADDOCK_TEST_HOOKS";
@@ -29,6 +30,7 @@ public final class NodeGuardian {
         ctx.spawn(AdminServer.create(admin,
             new NodeBridge(ctx.getSelf(), ctx.getSystem(), settings, admin, config)), "admin");
       }
+      TypedClientEndpoint.start(ctx, settings);
       if ("stdin".equals(System.getenv(TEST_HOOKS))) {
         listenForFaults(ctx.getSelf());
       }

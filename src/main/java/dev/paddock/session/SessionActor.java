@@ -112,9 +112,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private boolean ended;
   private long lastTouch;
   /**
-   * A remote (typed) client's requests take places in the server's request gate here; a front
-   * door in this actor system, the client port's connection, takes them itself, as it can stop
-   * reading its socket instead of refusing.
+   * A typed client's requests take places in the server's request gate here; a front door in
+   * this actor system, the client port's connection, takes them itself, as it can stop reading
+   * its socket instead of refusing. Typed clients reach the session through an actor of the
+   * typed-client endpoint's own actor system (or, from older set-ups, over remoting).
    */
   private final RequestGate gate;
 
@@ -137,8 +138,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     this.frontDoor = frontDoor;
     this.env = env;
     this.authIds.addAll(initialIds);
-    this.gate = frontDoor.path().address().hasGlobalScope()
-        ? ClientLoad.get(ctx.getSystem()).gate() : null;
+    this.gate = SessionTrackerActor.inSystem(frontDoor, ctx.getSystem())
+        ? null : ClientLoad.get(ctx.getSystem()).gate();
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
     if (isNew) {
@@ -184,7 +185,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
     touch(false);
     Pending p = new Pending(s.cxid(), s.op(), List.copyOf(authIds));
-    if (gate != null) {
+    Code refused = ServerOnlyOps.refusal(s.op());
+    if (refused != null) {
+      p.answer = Result.fail(refused);
+    } else if (gate != null) {
       long size = requestBytes(s.op());
       if (gate.tryEnter(size)) {
         p.place = size;

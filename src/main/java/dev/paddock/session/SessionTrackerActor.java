@@ -35,7 +35,12 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
 
   public sealed interface Command {}
 
-  /** A front door asks to open a new session (id 0) or to re-attach an existing one. */
+  /**
+   * A front door asks to open a new session (id 0) or to re-attach an existing one.
+   * {@code connectionIds} are identities the front door verified (the wire's ip address); they
+   * are believed only from a front door of this actor system, never from one elsewhere, since
+   * whatever arrives over a network could claim any of them.
+   */
   public record Connect(int requestedTimeoutMs, long sessionId, byte[] password,
       long lastZxidSeen, List<Id> connectionIds, ActorRef<SessionOutput> frontDoor)
       implements Command {}
@@ -226,15 +231,23 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     }
     SessionActor.Context env = new SessionActor.Context(tree, writes, getContext().getSelf(),
         view, config.superDigest(), Math.max(1, config.tickMs() / 4));
+    List<Id> verified = inSystem(c.frontDoor(), getContext().getSystem())
+        && c.connectionIds() != null ? c.connectionIds() : List.of();
     ActorRef<SessionActor.Command> session = getContext().spawn(
         SessionActor.create(id, ids.passwordFor(id), timeout, isNew, c.frontDoor(),
-            c.connectionIds(), env),
+            verified, env),
         "session-" + Long.toHexString(id) + "-" + (++children));
     getContext().watchWith(session, new SessionStopped(id, session));
     local.put(id, session);
     if (!isNew && leading) {
       table.track(id, timeout, now());
     }
+  }
+
+  /** True for an actor of {@code system} itself, not one of another system or another host. */
+  static boolean inSystem(ActorRef<?> ref, org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    org.apache.pekko.actor.Address a = ref.path().address();
+    return a.hasLocalScope() && a.system().equals(system.name());
   }
 
   private static void turnAway(Connect c) {

@@ -24,6 +24,7 @@ final class AdminEnsemble implements AutoCloseable {
   private final Path root;
   private final int[] peerPorts = new int[SIZE + 1];
   private final int[] adminPorts = new int[SIZE + 1];
+  private final int[] typedPorts = new int[SIZE + 1];
   private final Map<Integer, ActorSystem<QuorumPeer.Command>> systems = new HashMap<>();
 
   private final Map<String, Object> overrides;
@@ -38,6 +39,7 @@ final class AdminEnsemble implements AutoCloseable {
     for (int id = 1; id <= SIZE; id++) {
       peerPorts[id] = freePort();
       adminPorts[id] = freePort();
+      typedPorts[id] = freePort();
     }
   }
 
@@ -69,6 +71,7 @@ final class AdminEnsemble implements AutoCloseable {
         "paddock.journal.segment-size", "4 MiB",
         "paddock.leader-timeout", "1s",
         "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"));
+    base.put("paddock.typed-client-port", typedPorts[id]);
     base.putAll(overrides);
     Config loaded = ConfigFactory.parseMap(base)
         .withFallback(ConfigFactory.parseString(servers.toString()))

@@ -32,7 +32,8 @@ public final class AdminNode implements AutoCloseable {
   public static AdminNode start(Path dir, Map<String, Object> overrides) throws Exception {
     Map<String, Object> all = new HashMap<>(Map.of(
         "paddock.client-port-address", "127.0.0.1",
-        "paddock.admin.port", 0));
+        "paddock.admin.port", 0,
+        "paddock.typed-client-port", AdminEnsemble.freePort()));
     all.putAll(overrides);
     Config config = TestNodes.standaloneConfig(dir, all);
     ActorSystem<QuorumPeer.Command> system = ActorSystem.create(

@@ -13,8 +13,11 @@ import java.util.List;
  * each server a separate JVM process on loopback, with its own temporary directory.
  */
 abstract class Cluster implements AutoCloseable {
-  /** One server: its id, client port (ZooKeeper wire protocol), peer port, and process. */
-  record Member(int id, int clientPort, int peerPort, ChildProcess process) {}
+  /**
+   * One server: its id, client port (ZooKeeper wire protocol), typed-client port (Paddock only;
+   * ZooKeeper's quorum port there, unused), and process.
+   */
+  record Member(int id, int clientPort, int typedPort, ChildProcess process) {}
 
   /**
    * JVM options every server gets, the same for both products, and extra node.jar arguments
@@ -145,8 +148,8 @@ abstract class Cluster implements AutoCloseable {
     return "127.0.0.1:" + securePorts.get(i);
   }
 
-  String peerAddress(int i) {
-    return "127.0.0.1:" + members.get(i).peerPort();
+  String typedAddress(int i) {
+    return "127.0.0.1:" + members.get(i).typedPort();
   }
 
   /** Sum of the CPU time (ns) used so far by the running server processes. */

@@ -21,13 +21,13 @@ interface Driver extends AutoCloseable {
   }
 
   /**
-   * A kind of client: how it connects, whether it talks to a server's peer port (typed clients)
+   * A kind of client: how it connects, whether it talks to a server's typed-client port
    * or its client port (the ZooKeeper wire protocol; {@code secure}: its TLS client port), and
    * its description for the tables.
    */
-  record Factory(Connector connector, boolean peerPort, String describe, boolean secure) {
-    Factory(Connector connector, boolean peerPort, String describe) {
-      this(connector, peerPort, describe, false);
+  record Factory(Connector connector, boolean typedPort, String describe, boolean secure) {
+    Factory(Connector connector, boolean typedPort, String describe) {
+      this(connector, typedPort, describe, false);
     }
 
     Driver connect(List<String> servers) throws Exception {
@@ -35,7 +35,7 @@ interface Driver extends AutoCloseable {
     }
 
     String address(Cluster cluster, int member) {
-      return peerPort ? cluster.peerAddress(member)
+      return typedPort ? cluster.typedAddress(member)
           : secure ? cluster.secureClientAddress(member) : cluster.clientAddress(member);
     }
   }

@@ -32,7 +32,7 @@ final class FacadeDriver implements Driver {
       .toCompletableFuture()
       .get(TypedDriver.SESSION_TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS)), true,
       "typed client through PaddockFacade (CompletionStage API), over Pekko remoting to the "
-          + "peer port");
+          + "typed-client port");
 
   private static void finish(CompletionStage<?> stage, Done done) {
     stage.whenComplete((v, err) -> done.done(err == null ? null : name(err)));

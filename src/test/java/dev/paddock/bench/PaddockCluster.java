@@ -37,6 +37,7 @@ final class PaddockCluster extends Cluster {
     Set<Integer> used = new HashSet<>();
     int peer = uniquePort(used);
     int client = uniquePort(used);
+    int typed = uniquePort(used);
     if (tls != null) {
       c.securePorts.add(uniquePort(used));
     }
@@ -46,13 +47,14 @@ final class PaddockCluster extends Cluster {
         + "  host = \"127.0.0.1\"\n"
         + "  peer-port = " + peer + "\n"
         + "  client-port = " + client + "\n"
+        + "  typed-client-port = " + typed + "\n"
         + "  client-port-address = \"127.0.0.1\"\n"
         + "  admin.port = 0\n"
         + "  tick-time = " + TICK_TIME + "\n"
         + "  data-dir = \"" + c.dir.resolve("data") + "\"\n"
         + secure(c, tls, 0)
         + "}\n");
-    c.members.add(new Member(1, client, peer, node(c.dir, "paddock", conf, jvm)));
+    c.members.add(new Member(1, client, typed, node(c.dir, "paddock", conf, jvm)));
     return c;
   }
 
@@ -61,9 +63,11 @@ final class PaddockCluster extends Cluster {
     Set<Integer> used = new HashSet<>();
     int[] peer = new int[3];
     int[] client = new int[3];
+    int[] typed = new int[3];
     for (int i = 0; i < 3; i++) {
       peer[i] = uniquePort(used);
       client[i] = uniquePort(used);
+      typed[i] = uniquePort(used);
       if (tls != null) {
         c.securePorts.add(uniquePort(used));
       }
@@ -84,9 +88,10 @@ final class PaddockCluster extends Cluster {
     for (int i = 1; i <= 3; i++) {
       Path conf = c.dir.resolve("node" + i + ".conf");
       Files.writeString(conf, "include \"application.conf\"\npaddock {\n  my-id = " + i
+          + "\n  typed-client-port = " + typed[i - 1]
           + "\n  data-dir = \"" + c.dir.resolve("data/node" + i) + "\"\n"
           + secure(c, tls, i - 1) + "}\n");
-      c.members.add(new Member(i, client[i - 1], peer[i - 1],
+      c.members.add(new Member(i, client[i - 1], typed[i - 1],
           node(c.dir, "paddock" + i, conf, jvm)));
     }
     return c;

@@ -26,7 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One {@link PaddockClient} session over Pekko remoting to servers' peer ports, asked with
+ * One {@link PaddockClient} session over Pekko remoting to servers' typed-client ports, asked with
  * {@code AskPattern} like {@code PaddockFacade} does, but completing on the replying thread (see
  * {@link #ask}); {@link FacadeDriver} goes through the facade itself. Each driver owns a client
  * actor system, as each {@code PaddockFacade} does, so four clients are four remoting
@@ -46,7 +46,7 @@ final class TypedDriver implements Driver {
   }
 
   static final Factory FACTORY = new Factory(TypedDriver::connect, true,
-      "typed client (PaddockClient actor + AskPattern, over Pekko remoting to the peer port)");
+      "typed client (PaddockClient actor + AskPattern, over Pekko remoting to the typed-client port)");
 
   static TypedDriver connect(List<String> servers) throws Exception {
     Config config = PekkoConfig.forClient("127.0.0.1");

@@ -2,7 +2,6 @@ package dev.paddock.client;
 
 import dev.paddock.codec.ClientProtocolConfig;
 import dev.paddock.node.PekkoConfig;
-import dev.paddock.node.QuorumPeer;
 import dev.paddock.session.SessionTrackerActor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -10,7 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A remote "server" whose session tracker is a test probe, so a test can play the server's part
+ * A remote "server" whose typed-client entry is a test probe, so a test can play the server's part
  * of the protocol message by message (over real remoting and the real serializer).
  */
 final class FakeServer {
@@ -19,13 +18,13 @@ final class FakeServer {
   final String address;
 
   FakeServer() {
-    kit = ActorTestKit.create(PekkoConfig.SYSTEM_NAME,
+    kit = ActorTestKit.create(ClientPekkoConfig.CLIENT_SYSTEM,
         ClientProtocolConfig.withSerialization(PekkoConfig.forClient("127.0.0.1")));
     tracker = kit.createTestProbe();
     kit.spawn(Behaviors.<SessionTrackerActor.Command>receiveMessage(m -> {
       tracker.ref().tell(m);
       return Behaviors.same();
-    }), QuorumPeer.SESSIONS);
+    }), ClientPekkoConfig.ENTRY_NAME);
     int port = Adapter.toClassic(kit.system()).provider().getDefaultAddress().getPort()
         .orElseThrow();
     address = "127.0.0.1:" + port;

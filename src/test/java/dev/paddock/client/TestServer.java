@@ -16,8 +16,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
- * A standalone server in its own actor system, started the way Main starts one (its guardian is
- * the quorum peer, so the session tracker is at /user/sessions), with the client protocol's
+ * A standalone server in its own actor system, started the way Main starts one (NodeGuardian:
+ * the quorum peer, with the typed-client endpoint beside it), with the client protocol's
  * serialization.
  */
 final class TestServer {
@@ -25,25 +25,41 @@ final class TestServer {
   static final String MAX_SESSION_TIMEOUT = "60s";
 
   final ActorSystem<QuorumPeer.Command> system;
+  /** The typed-client port: what typed clients connect to. */
   final int port;
 
-  private TestServer(ActorSystem<QuorumPeer.Command> system) {
+  private TestServer(ActorSystem<QuorumPeer.Command> system, int port) {
     this.system = system;
-    this.port = Adapter.toClassic(system).provider().getDefaultAddress().getPort().orElseThrow();
+    this.port = port;
   }
 
-  /** @param port 0 for any free port */
+  /** @param port typed-client port; 0 for any free port */
   static TestServer start(Path dataDir, int port, Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>();
-    all.put("paddock.peer-port", port);
+    all.put("paddock.peer-port", 0);
+    all.put("paddock.typed-client-port", port == 0 ? freePort() : port);
     all.put("paddock.max-session-timeout", MAX_SESSION_TIMEOUT);
     all.putAll(overrides);
     Config config = ClientProtocolConfig.withSerialization(
         TestNodes.standaloneConfig(dataDir, all));
     TestServer server = new TestServer(ActorSystem.create(
-        NodeGuardian.create(Settings.from(config)), PekkoConfig.SYSTEM_NAME, config));
+        NodeGuardian.create(Settings.from(config)), PekkoConfig.SYSTEM_NAME, config),
+        config.getInt("paddock.typed-client-port"));
     server.awaitServing();
     return server;
+  }
+
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The port the server's own actor system (peers only) listens on. */
+  int peerPort() {
+    return Adapter.toClassic(system).provider().getDefaultAddress().getPort().orElseThrow();
   }
 
   private void awaitServing() {

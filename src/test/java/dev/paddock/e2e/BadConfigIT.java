@@ -83,7 +83,17 @@ class BadConfigIT {
     try (ServerSocket taken = new ServerSocket(0, 1,
         java.net.InetAddress.getByName("127.0.0.1"))) {
       assertRejected("paddock.admin.port", run("-Dpaddock.client-port=0",
-          "-Dpaddock.peer-port=0", "-Dpaddock.admin.port=" + taken.getLocalPort()));
+          "-Dpaddock.peer-port=0", "-Dpaddock.typed-client-port=0",
+          "-Dpaddock.admin.port=" + taken.getLocalPort()));
+    }
+  }
+
+  @Test
+  void typedClientPortInUseNamesThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertRejected("paddock.typed-client-port", run("-Dpaddock.client-port=0",
+          "-Dpaddock.peer-port=0", "-Dpaddock.typed-client-port=" + taken.getLocalPort()));
     }
   }
 

@@ -54,7 +54,7 @@ class BoundedHeapIT {
     // txns and a history of 20 keep both to a few dozen MiB here. max-buffer lets a request
     // carry 1 MiB of data plus its headers.
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
-        + "\n  client-port = " + clientPort + "\n  snap-count = 20\n  diff-window = 20\n"
+        + "\n  client-port = " + clientPort + "\n  typed-client-port = 0\n  snap-count = 20\n  diff-window = 20\n"
         + "  max-buffer = " + (DATA + 4096) + "\n}\n");
     try (NodeProcess node = new NodeProcess(conf, dir.resolve("node.log"), clientPort)) {
       node.start();

@@ -27,6 +27,7 @@ final class Cluster3 implements AutoCloseable {
     Files.writeString(dir.resolve("application.conf"), "paddock {\n"
         + "  session-secret = \"it-secret\"\n"
         + "  tick-time = " + tickTime + "\n"
+        + "  typed-client-port = 0\n"
         + "  servers = [\n" + servers + "  ]\n}\n");
     for (int i = 1; i <= 3; i++) {
       Path conf = dir.resolve("node" + i + ".conf");

@@ -36,8 +36,23 @@ class FailFastIT {
     int clientPort = freePort();
     Path conf = dir.resolve("node.conf");
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
-        + "\n  client-port = " + clientPort + "\n}\n");
+        + "\n  client-port = " + clientPort + "\n  typed-client-port = " + freePort() + "\n}\n");
     return new NodeProcess(conf, dir.resolve("node.log"), clientPort);
+  }
+
+  /**
+   * The typed-client endpoint stops within the node's own shutdown: a SIGTERM ends the process
+   * as the signal does (the JVM's 143), never as a failed part (1).
+   */
+  @Test
+  void aRequestedStopIsNotAFailure() throws Exception {
+    try (NodeProcess node = node()) {
+      node.start(HOOKS);
+      node.awaitMode(Duration.ofSeconds(60), "standalone");
+      node.sigterm();
+      assertEquals(143, node.awaitExit(Duration.ofSeconds(30)), node.log());
+      assertTrue(!node.log().contains("stopped unexpectedly"), node.log());
+    }
   }
 
   @Test

@@ -73,6 +73,11 @@ public final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM: the stop an operator asks for. */
+  public void sigterm() {
+    process.destroy();
+  }
+
   /** SIGKILL: the process dies at once, mid-write if it was writing. */
   public void kill9() throws InterruptedException {
     if (process != null && process.isAlive()) {

@@ -31,13 +31,14 @@ class StandaloneKillIT {
   void everyAcknowledgedWriteSurvivesKillMinus9() throws Exception {
     int peerPort = freePort();
     int clientPort = freePort();
+    int typedPort = freePort();
     Path conf = dir.resolve("node.conf");
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
-        + "\n  client-port = " + clientPort + "\n}\n");
+        + "\n  client-port = " + clientPort + "\n  typed-client-port = " + typedPort + "\n}\n");
     try (NodeProcess node = new NodeProcess(conf, dir.resolve("node.log"), clientPort)) {
       node.start();
       node.awaitMode(Duration.ofSeconds(60), "standalone");
-      List<String> servers = List.of("127.0.0.1:" + peerPort);
+      List<String> servers = List.of("127.0.0.1:" + typedPort);
       PaddockFacade client = connect(servers, node);
       client.create("/k", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

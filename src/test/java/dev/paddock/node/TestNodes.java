@@ -20,6 +20,7 @@ public final class TestNodes {
         "paddock.data-dir", dataDir.toString(),
         "paddock.peer-port", 0,
         "paddock.client-port", 0,
+        "paddock.typed-client-port", 0,
         "paddock.tick-time", "200ms",
         "paddock.session-secret", "test-secret"));
     base.putAll(overrides);
