@@ -265,4 +265,17 @@ class PeersTest {
     expectReset(a);
     expectDelivered(a, 2);
   }
+
+  @Test
+  void anEnvelopeFromAnotherAddressThanTheClaimedServersIsDropped() {
+    // Here only `me` is configured at this system's address: a local sender can only be me.
+    ActorRef<Peers.Command> g = kit.spawn(Peers.create(me,
+        Map.of(me, HERE, a, "127.0.0.1:2"), "NoSuchSystem"));
+    g.tell(new Peers.SetInbox(inbox.ref()));
+    g.tell(env(a, 42, 1, msg(1)));
+    g.tell(env(b, 42, 1, msg(2)));
+    g.tell(env(me, 42, 1, msg(3)));
+    expectDelivered(me, 3);
+    inbox.expectNoMessage(Duration.ofMillis(100));
+  }
 }
