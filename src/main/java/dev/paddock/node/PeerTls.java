@@ -68,7 +68,7 @@ public record PeerTls(String keyStore, String keyStorePassword, String trustStor
   }
 
   /** The Artery settings this transport needs (empty when it is plain TCP). */
-  Map<String, Object> pekkoSettings() {
+  public Map<String, Object> pekkoSettings() {
     Map<String, Object> m = new HashMap<>();
     if (!enabled()) {
       return m;
