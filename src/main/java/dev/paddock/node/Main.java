@@ -58,8 +58,8 @@ public final class Main {
       loaded = ConfigFactory.load();
       settings = Settings.from(loaded);
       KnownKeys.check(loaded);
-      checkStartable(settings);
       plainPeers = PeerTls.from(loaded).checkFor(settings.servers());
+      checkStartable(settings);
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);
       LogSetup.from(loaded).apply();
