@@ -17,11 +17,13 @@ final class Origins {
   /** Origins already warned about; bounded so that a flood of forged origins costs no memory. */
   private static final int MAX_WARNED = 64;
 
+  private final int myId;
   private final Map<Integer, String> addresses;
   private final String mine;
   private final Set<String> warned = new HashSet<>();
 
   Origins(int myId, Map<Integer, String> addresses) {
+    this.myId = myId;
     this.addresses = new HashMap<>(addresses);
     this.mine = addresses.getOrDefault(myId, "local");
   }
@@ -35,7 +37,8 @@ final class Origins {
     String origin = sender.getHost().isPresent() && sender.getPort().isPresent()
         ? sender.getHost().get() + ":" + sender.getPort().get()
         : mine;
-    return origin.equals(addresses.get(from)) ? null : origin;
+    // No server sends to itself, so an envelope in this server's name is forged.
+    return from != myId && origin.equals(addresses.get(from)) ? null : origin;
   }
 
   String configured(int server) {

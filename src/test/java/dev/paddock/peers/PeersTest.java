@@ -268,14 +268,16 @@ class PeersTest {
 
   @Test
   void anEnvelopeFromAnotherAddressThanTheClaimedServersIsDropped() {
-    // Here only `me` is configured at this system's address: a local sender can only be me.
+    // Here only `me` is configured at this system's address, and b is at this address too.
     ActorRef<Peers.Command> g = kit.spawn(Peers.create(me,
-        Map.of(me, HERE, a, "127.0.0.1:2"), "NoSuchSystem"));
+        Map.of(me, HERE, a, "127.0.0.1:2", b, HERE), "NoSuchSystem"));
     g.tell(new Peers.SetInbox(inbox.ref()));
     g.tell(env(a, 42, 1, msg(1)));
-    g.tell(env(b, 42, 1, msg(2)));
-    g.tell(env(me, 42, 1, msg(3)));
-    expectDelivered(me, 3);
+    // A server never sends to itself: an envelope in its own name is forged.
+    g.tell(env(me, 42, 1, msg(2)));
+    g.tell(env(b + 1000, 42, 1, msg(3)));
+    g.tell(env(b, 42, 1, msg(4)));
+    expectDelivered(b, 4);
     inbox.expectNoMessage(Duration.ofMillis(100));
   }
 }
