@@ -16,8 +16,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar node.jar <command>}: offline inspection, verification, backup, restore and
- * import from ZooKeeper. Without a command the jar runs the server. Exit status: 0 done, 1 the
+ * {@code java -jar node.jar <command>}: offline inspection, verification, backup, restore,
+ * import from ZooKeeper, and certificates for peer TLS. Without a command the jar runs the server. Exit status: 0 done, 1 the
  * data is damaged or the operation failed, 2 the command line is wrong.
  */
 @Command(name = "java -jar node.jar", mixinStandardHelpOptions = true,
@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 public final class PaddockCli implements Runnable {
   /** Words that select the tool instead of the server. */
   public static final Set<String> COMMANDS = Set.of("snapshot", "log", "verify", "backup",
-      "restore", "import-zookeeper", "help", "--help", "-h", "--version", "-V");
+      "restore", "import-zookeeper", "gen-certs", "help", "--help", "-h", "--version", "-V");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -47,6 +47,7 @@ public final class PaddockCli implements Runnable {
     cli.addSubcommand(new TransferCommands.Backup(out, err));
     cli.addSubcommand(new TransferCommands.Restore(layout, out, err));
     cli.addSubcommand(new TransferCommands.ImportZooKeeper(layout, out, err));
+    cli.addSubcommand(new GenCertsCommand(out));
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));

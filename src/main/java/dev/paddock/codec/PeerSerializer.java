@@ -22,6 +22,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
@@ -56,7 +59,22 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   private static final byte GOODBYE = 30;
   private static final byte REVALIDATED = 31;
 
-  public PeerSerializer(ExtendedActorSystem system) {}
+  private final ExtendedActorSystem system;
+  private volatile ActorRefResolver resolver;
+
+  public PeerSerializer(ExtendedActorSystem system) {
+    this.system = system;
+  }
+
+  /** Serializers are made while the system starts, before its typed view can be asked for. */
+  private ActorRefResolver resolver() {
+    ActorRefResolver r = resolver;
+    if (r == null) {
+      r = ActorRefResolver.get(Adapter.toTyped(system));
+      resolver = r;
+    }
+    return r;
+  }
 
   @Override
   public int identifier() {
@@ -79,6 +97,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       out.writeInt(e.from());
       out.writeLong(e.incarnation());
       out.writeLong(e.seq());
+      out.writeUTF(resolver().toSerializationFormat(e.sender()));
       writeMessage(out, e.message());
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
@@ -92,7 +111,11 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       throw new NotSerializableException("unknown manifest " + manifest);
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      return new Peers.Envelope(in.readInt(), in.readLong(), in.readLong(), readMessage(in));
+      int from = in.readInt();
+      long incarnation = in.readLong();
+      long seq = in.readLong();
+      ActorRef<Peers.Command> sender = resolver().resolveActorRef(in.readUTF());
+      return new Peers.Envelope(from, incarnation, seq, sender, readMessage(in));
     } catch (IOException ex) {
       NotSerializableException n = new NotSerializableException("corrupt peer message: "
           + ex.getMessage());

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a node: {@code java -jar node.jar [-Dkey=value ...]}, or runs one of the tools:
@@ -40,7 +41,8 @@ public final class Main {
         System.setProperty(arg.substring(2, eq), arg.substring(eq + 1));
       } else if (command.isEmpty() && !PaddockCli.COMMANDS.contains(arg)) {
         fail("argument", "unexpected argument '" + arg + "' (expected -Dkey=value, or a "
-            + "command: snapshot, log, verify, backup, restore, import-zookeeper, --help)");
+            + "command: snapshot, log, verify, backup, restore, import-zookeeper, gen-certs, "
+            + "--help)");
       } else {
         command.add(arg);
       }
@@ -53,10 +55,12 @@ public final class Main {
     ConfigFactory.invalidateCaches();
     Config loaded;
     Settings settings;
+    boolean plainPeers;
     try {
       loaded = ConfigFactory.load();
       settings = Settings.from(loaded);
       KnownKeys.check(loaded);
+      plainPeers = PeerTls.from(loaded).checkFor(settings.servers());
       checkStartable(settings);
       checkPortFree(TypedClientEndpoint.KEY, settings.host(),
           TypedClientEndpoint.check(loaded, settings));
@@ -79,6 +83,11 @@ public final class Main {
     } catch (ConfigException e) {
       fail("configuration", e.getMessage());
       return;
+    }
+    if (plainPeers) {
+      LoggerFactory.getLogger(PeerTls.class).warn("peer traffic is unauthenticated: the "
+          + "servers talk plain TCP, allowed because all of them are on loopback addresses; "
+          + "set {}.* to authenticate them with TLS", PeerTls.PREFIX);
     }
     ActorSystem<?> system = ActorSystem.create(NodeGuardian.create(settings),
         PekkoConfig.SYSTEM_NAME, PekkoConfig.forNode(settings, loaded));

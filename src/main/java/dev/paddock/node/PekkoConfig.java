@@ -28,6 +28,7 @@ public final class PekkoConfig {
           .map(spec -> "pekko://" + SYSTEM_NAME + "@" + spec.host() + ":" + spec.peerPort())
           .toList());
       derived.put("pekko.cluster.downing-provider-class", "");
+      derived.putAll(PeerTls.from(loaded).pekkoSettings());
     }
     return ConfigFactory.parseMap(derived).withFallback(withPaddockDefaults(loaded)).resolve();
   }

@@ -5,6 +5,7 @@ import dev.paddock.election.ElectionRound;
 import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
+import dev.paddock.peers.MembershipGuard;
 import dev.paddock.peers.Peers;
 import dev.paddock.request.ReplySize;
 import dev.paddock.request.WritePath;
@@ -196,6 +197,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
             ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
             ClusterEvent.ReachabilityEvent.class));
+        ctx.spawn(MembershipGuard.create(Set.copyOf(addresses.values())), MembershipGuard.NAME);
       }
     }
     currentVote = new Vote(settings.myId(), 0, 0);

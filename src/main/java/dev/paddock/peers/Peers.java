@@ -28,9 +28,12 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
 
   public record Send(int to, PeerMessage message) implements Command {}
 
-  /** What a remote gateway hands to this one. */
-  public record Envelope(int from, long incarnation, long seq, PeerMessage message)
-      implements Command {}
+  /**
+   * What a remote gateway hands to this one. {@code sender} is that gateway: its address must be
+   * the configured one of server {@code from}, or the envelope is dropped.
+   */
+  public record Envelope(int from, long incarnation, long seq, ActorRef<Command> sender,
+      PeerMessage message) implements Command {}
 
   /** Where inbound messages go (the quorum peer). */
   public record SetInbox(ActorRef<Inbound> inbox) implements Command {}
@@ -53,6 +56,7 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
   private final Map<Integer, ActorRef<Command>> remotes = new HashMap<>();
   private final LinkSequencer links = new LinkSequencer();
   private final Set<Integer> cut = new HashSet<>();
+  private final Origins origins;
   private ActorRef<Inbound> inbox;
 
   /**
@@ -67,6 +71,7 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
       String systemName) {
     super(ctx);
     this.myId = myId;
+    this.origins = new Origins(myId, addresses);
     ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
     for (Map.Entry<Integer, String> e : addresses.entrySet()) {
       if (e.getKey() != myId) {
@@ -104,12 +109,21 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
     }
     long seq = links.nextSeq(s.to());
     if (!cut.contains(s.to())) {
-      remote.tell(new Envelope(myId, incarnation, seq, s.message()));
+      remote.tell(new Envelope(myId, incarnation, seq, getContext().getSelf(), s.message()));
     }
     return this;
   }
 
   private Behavior<Command> onEnvelope(Envelope e) {
+    String origin = origins.mismatch(e.from(), e.sender().path().address());
+    if (origin != null) {
+      if (origins.firstFrom(origin)) {
+        getContext().getLog().warn("dropping peer messages from {} that claim to come from "
+            + "server {} at {} (logged once per origin)", origin, e.from(),
+            origins.configured(e.from()));
+      }
+      return this;
+    }
     if (cut.contains(e.from())) {
       links.ignored(e.from(), e.incarnation());
       return this;

@@ -79,6 +79,26 @@ class BadConfigIT {
   }
 
   @Test
+  void anEnsembleBeyondLoopbackWithoutPeerTlsIsRejected() throws Exception {
+    // 192.0.2.0/24 is reserved for documentation: the node refuses before contacting anyone.
+    int peerPort;
+    int clientPort;
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+      peerPort = a.getLocalPort();
+      clientPort = b.getLocalPort();
+    }
+    Files.writeString(dir.resolve("remote.conf"), "paddock {\n  my-id = 1\n  servers = [\n"
+        + "    { id = 1, host = \"127.0.0.1\", peer-port = " + peerPort + ", client-port = "
+        + clientPort + " },\n"
+        + "    { id = 2, host = \"192.0.2.2\", peer-port = 2888, client-port = 2181 },\n"
+        + "    { id = 3, host = \"192.0.2.3\", peer-port = 2888, client-port = 2181 }\n"
+        + "  ]\n}\n");
+    Outcome o = run("-Dconfig.file=remote.conf", "-Dpaddock.admin.enabled=off");
+    assertRejected("paddock.peer-tls", o);
+    assertTrue(o.output().contains("trust-store-password"), o.output());
+  }
+
+  @Test
   void adminPortInUseNamesThePort() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1,
         java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -109,7 +129,7 @@ class BadConfigIT {
     Outcome help = run("--help");
     assertEquals(0, help.exit(), help.output());
     for (String command : List.of("snapshot", "log", "verify", "backup", "restore",
-        "import-zookeeper")) {
+        "import-zookeeper", "gen-certs")) {
       assertTrue(help.output().contains(command), help.output());
     }
     Files.createDirectories(dir.resolve("empty"));

@@ -1,12 +1,19 @@
 package dev.paddock.e2e;
 
+import dev.paddock.cli.PaddockCli;
+import dev.paddock.node.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Three node.jar processes forming an ensemble on loopback, configured like node1..3.conf. */
 final class Cluster3 implements AutoCloseable {
@@ -14,6 +21,11 @@ final class Cluster3 implements AutoCloseable {
   final int[] clientPorts = new int[3];
 
   Cluster3(Path dir, String tickTime) throws IOException {
+    this(dir, tickTime, false);
+  }
+
+  /** With {@code peerTls}, the servers authenticate each other with certificates of gen-certs. */
+  Cluster3(Path dir, String tickTime, boolean peerTls) throws IOException {
     int[] peerPorts = new int[3];
     for (int i = 0; i < 3; i++) {
       peerPorts[i] = freePort();
@@ -29,12 +41,30 @@ final class Cluster3 implements AutoCloseable {
         + "  tick-time = " + tickTime + "\n"
         + "  typed-client-port = 0\n"
         + "  servers = [\n" + servers + "  ]\n}\n");
+    List<String> tls = peerTls ? genCerts(dir.resolve("certs")) : List.of();
     for (int i = 1; i <= 3; i++) {
       Path conf = dir.resolve("node" + i + ".conf");
       Files.writeString(conf, "include required(file(\"application.conf\"))\npaddock {\n  my-id = " + i
-          + "\n  data-dir = \"data/node" + i + "\"\n}\n");
+          + "\n  data-dir = \"data/node" + i + "\"\n}\n" + (peerTls ? tls.get(i - 1) : ""));
       nodes.add(new NodeProcess(conf, dir.resolve("node" + i + ".log"), clientPorts[i - 1]));
     }
+  }
+
+  /** Runs {@code gen-certs} as an operator would and returns the block it prints per server. */
+  private static List<String> genCerts(Path certs) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = PaddockCli.run(Main.storageLayout(), new PrintStream(out, true,
+        StandardCharsets.UTF_8), System.err, "gen-certs", certs.toString(), "--servers", "3");
+    String printed = out.toString(StandardCharsets.UTF_8);
+    if (status != 0) {
+      throw new IllegalStateException("gen-certs failed: " + printed);
+    }
+    List<String> blocks = new ArrayList<>();
+    Matcher m = Pattern.compile("(?s)paddock\\.peer-tls \\{.*?\\n\\}").matcher(printed);
+    while (m.find()) {
+      blocks.add(m.group() + "\n");
+    }
+    return blocks;
   }
 
   void startAll() throws IOException {

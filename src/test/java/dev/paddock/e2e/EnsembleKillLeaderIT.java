@@ -31,9 +31,22 @@ class EnsembleKillLeaderIT {
 
   @Test
   void killingTheLeaderUnderLoadLosesNoAcknowledgedWrite() throws Exception {
-    try (Cluster3 cluster = new Cluster3(dir, "500ms")) {
+    killTheLeader(false);
+  }
+
+  /** The same with the servers on mutually authenticated TLS, set up by gen-certs. */
+  @Test
+  void killingTheLeaderOverPeerTlsLosesNoAcknowledgedWrite() throws Exception {
+    killTheLeader(true);
+  }
+
+  private void killTheLeader(boolean peerTls) throws Exception {
+    try (Cluster3 cluster = new Cluster3(dir, "500ms", peerTls)) {
       cluster.startAll();
       int leader = cluster.awaitLeader(Duration.ofSeconds(60));
+      for (NodeProcess n : cluster.nodes) {
+        assertEquals(!peerTls, n.log().contains("peer traffic is unauthenticated"), n.log());
+      }
       Set<String> acked = ConcurrentHashMap.newKeySet();
       AtomicLong killedAt = new AtomicLong();
       AtomicLong firstAckAfterKill = new AtomicLong();
@@ -79,7 +92,7 @@ class EnsembleKillLeaderIT {
           "only " + ackedAfterKill.get() + " writes acknowledged after the leader died");
       long failoverMs = (firstAckAfterKill.get() - killedAt.get()) / 1_000_000;
       System.out.println("time from kill -9 of the leader to the first acknowledged write issued "
-          + "after it: " + failoverMs + " ms");
+          + "after it" + (peerTls ? " (peer TLS)" : "") + ": " + failoverMs + " ms");
       int newLeader = cluster.awaitLeader(Duration.ofSeconds(60));
       assertNotEquals(leader, newLeader);
       cluster.nodes.get(leader).start();

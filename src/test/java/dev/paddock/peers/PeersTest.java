@@ -48,13 +48,23 @@ class PeersTest {
     b = ids.incrementAndGet();
   }
 
+  /**
+   * Every gateway of this test lives in one actor system, so every server's configured address
+   * is that system's: the origin check lets their envelopes through.
+   */
+  private static final String HERE = "127.0.0.1:1";
+
+  private static Peers.Envelope env(int from, long incarnation, long seq, PeerMessage m) {
+    return new Peers.Envelope(from, incarnation, seq, kit.system().deadLetters(), m);
+  }
+
   private static PeerMessage msg(long n) {
     return new Packet.LeaderPing(n, 0);
   }
 
   private ActorRef<Peers.Command> gateway(int id, ActorRef<Peers.Inbound> to) {
     ActorRef<Peers.Command> g = kit.spawn(Peers.create(id,
-        Map.of(me, "127.0.0.1:1", a, "127.0.0.1:2", b, "127.0.0.1:3"), "NoSuchSystem"));
+        Map.of(me, HERE, a, HERE, b, HERE), "NoSuchSystem"));
     if (to != null) {
       g.tell(new Peers.SetInbox(to));
     }
@@ -92,7 +102,7 @@ class PeersTest {
   void deliversInOrder() {
     ActorRef<Peers.Command> g = gateway(me, inbox.ref());
     for (long seq = 1; seq <= 5; seq++) {
-      g.tell(new Peers.Envelope(a, 42, seq, msg(seq)));
+      g.tell(env(a, 42, seq, msg(seq)));
     }
     for (long seq = 1; seq <= 5; seq++) {
       expectDelivered(a, seq);
@@ -102,10 +112,10 @@ class PeersTest {
   @Test
   void aGapInTheSequenceResetsTheLinkBeforeDelivering() {
     ActorRef<Peers.Command> g = gateway(me, inbox.ref());
-    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
-    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
-    g.tell(new Peers.Envelope(a, 42, 4, msg(4)));
-    g.tell(new Peers.Envelope(a, 42, 5, msg(5)));
+    g.tell(env(a, 42, 1, msg(1)));
+    g.tell(env(a, 42, 2, msg(2)));
+    g.tell(env(a, 42, 4, msg(4)));
+    g.tell(env(a, 42, 5, msg(5)));
     expectDelivered(a, 1);
     expectDelivered(a, 2);
     expectReset(a);
@@ -116,10 +126,10 @@ class PeersTest {
   @Test
   void aNewIncarnationOfThePeerResetsTheLink() {
     ActorRef<Peers.Command> g = gateway(me, inbox.ref());
-    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
-    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
-    g.tell(new Peers.Envelope(a, 43, 1, msg(10)));
-    g.tell(new Peers.Envelope(a, 43, 2, msg(11)));
+    g.tell(env(a, 42, 1, msg(1)));
+    g.tell(env(a, 42, 2, msg(2)));
+    g.tell(env(a, 43, 1, msg(10)));
+    g.tell(env(a, 43, 2, msg(11)));
     expectDelivered(a, 1);
     expectDelivered(a, 2);
     expectReset(a);
@@ -130,10 +140,10 @@ class PeersTest {
   @Test
   void linksAreNumberedIndependently() {
     ActorRef<Peers.Command> g = gateway(me, inbox.ref());
-    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
-    g.tell(new Peers.Envelope(b, 7, 1, msg(2)));
-    g.tell(new Peers.Envelope(a, 42, 2, msg(3)));
-    g.tell(new Peers.Envelope(b, 7, 3, msg(4)));
+    g.tell(env(a, 42, 1, msg(1)));
+    g.tell(env(b, 7, 1, msg(2)));
+    g.tell(env(a, 42, 2, msg(3)));
+    g.tell(env(b, 7, 3, msg(4)));
     expectDelivered(a, 1);
     expectDelivered(b, 2);
     expectDelivered(a, 3);
@@ -144,12 +154,12 @@ class PeersTest {
   @Test
   void cutDropsInboundUntilHealedAndTheLossIsReported() {
     ActorRef<Peers.Command> g = gateway(me, inbox.ref());
-    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(env(a, 42, 1, msg(1)));
     g.tell(new Peers.Cut(a));
-    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
-    g.tell(new Peers.Envelope(b, 7, 1, msg(3)));
+    g.tell(env(a, 42, 2, msg(2)));
+    g.tell(env(b, 7, 1, msg(3)));
     g.tell(new Peers.Heal(a));
-    g.tell(new Peers.Envelope(a, 42, 3, msg(4)));
+    g.tell(env(a, 42, 3, msg(4)));
     expectDelivered(a, 1);
     expectDelivered(b, 3);
     expectReset(a);
@@ -175,9 +185,9 @@ class PeersTest {
     assertEquals(2, second.seq());
     assertEquals(first.incarnation(), second.incarnation());
     Peers.Envelope toB = nextEnvelope(out, me);
-    assertEquals(new Peers.Envelope(me, first.incarnation(), 1, msg(4)), toB);
+    assertEquals(new Peers.Envelope(me, first.incarnation(), 1, g, msg(4)), toB);
     // The dropped message used up a number, so the far side will see the gap.
-    assertEquals(new Peers.Envelope(me, first.incarnation(), 4, msg(5)),
+    assertEquals(new Peers.Envelope(me, first.incarnation(), 4, g, msg(5)),
         nextEnvelope(out, me));
     inbox.expectNoMessage(Duration.ofMillis(50));
   }
@@ -201,7 +211,7 @@ class PeersTest {
 
     gA.tell(new Peers.Send(me, msg(4)));
     gMe.tell(nextEnvelope(out, a));
-    gMe.tell(new Peers.Envelope(b, 9, 1, msg(5)));
+    gMe.tell(env(b, 9, 1, msg(5)));
     expectDelivered(b, 5);
 
     gMe.tell(new Peers.Heal(a));
@@ -239,9 +249,9 @@ class PeersTest {
   @Test
   void nothingIsDeliveredWithoutAnInbox() {
     ActorRef<Peers.Command> g = gateway(me, null);
-    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(env(a, 42, 1, msg(1)));
     g.tell(new Peers.SetInbox(inbox.ref()));
-    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    g.tell(env(a, 42, 2, msg(2)));
     expectDelivered(a, 2);
   }
 
@@ -249,10 +259,25 @@ class PeersTest {
   void aCutBeforeFirstContactStillShowsTheLoss() {
     ActorRef<Peers.Command> g = gateway(me, inbox.ref());
     g.tell(new Peers.Cut(a));
-    g.tell(new Peers.Envelope(a, 42, 1, msg(1)));
+    g.tell(env(a, 42, 1, msg(1)));
     g.tell(new Peers.Heal(a));
-    g.tell(new Peers.Envelope(a, 42, 2, msg(2)));
+    g.tell(env(a, 42, 2, msg(2)));
     expectReset(a);
     expectDelivered(a, 2);
+  }
+
+  @Test
+  void anEnvelopeFromAnotherAddressThanTheClaimedServersIsDropped() {
+    // Here only `me` is configured at this system's address, and b is at this address too.
+    ActorRef<Peers.Command> g = kit.spawn(Peers.create(me,
+        Map.of(me, HERE, a, "127.0.0.1:2", b, HERE), "NoSuchSystem"));
+    g.tell(new Peers.SetInbox(inbox.ref()));
+    g.tell(env(a, 42, 1, msg(1)));
+    // A server never sends to itself: an envelope in its own name is forged.
+    g.tell(env(me, 42, 1, msg(2)));
+    g.tell(env(b + 1000, 42, 1, msg(3)));
+    g.tell(env(b, 42, 1, msg(4)));
+    expectDelivered(b, 4);
+    inbox.expectNoMessage(Duration.ofMillis(100));
   }
 }

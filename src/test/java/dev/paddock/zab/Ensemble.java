@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -41,6 +42,7 @@ public final class Ensemble implements AutoCloseable {
   private final Map<Integer, ActorTestKit> kits = new HashMap<>();
   private final Map<Integer, ActorRef<QuorumPeer.Command>> peers = new HashMap<>();
   private final Map<Integer, CrashPoints> crashPoints = new HashMap<>();
+  private IntFunction<Map<String, Object>> perServer = id -> Map.of();
 
   public Ensemble(Path root, int voters, int observers, Map<String, Object> overrides) {
     this.root = root;
@@ -51,6 +53,17 @@ public final class Ensemble implements AutoCloseable {
     for (int id = 1; id <= voters + observers; id++) {
       peerPorts[id] = freePort();
     }
+  }
+
+  /** Settings that differ between servers (e.g. each one's own key store). */
+  public Ensemble perServer(IntFunction<Map<String, Object>> settings) {
+    this.perServer = settings;
+    return this;
+  }
+
+  /** The "host:port" of server {@code id}'s peer port. */
+  public String peerAddress(int id) {
+    return "127.0.0.1:" + peerPorts[id];
   }
 
   public int size() {
@@ -91,6 +104,7 @@ public final class Ensemble implements AutoCloseable {
     // server's keeps stalls of the whole JVM from looking like dead leaders.
     base.put("paddock.leader-timeout", "1s");
     base.putAll(overrides);
+    base.putAll(perServer.apply(id));
     Config loaded = ConfigFactory.parseMap(base)
         .withFallback(ConfigFactory.parseString(servers.toString()))
         .withFallback(ConfigFactory.load()).resolve();
