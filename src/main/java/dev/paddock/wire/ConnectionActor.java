@@ -285,6 +285,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       entry.bytes = Packets.reply(l.xid(), l.zxid(), l.code().value(), l.body());
       pending.addLast(entry);
       flush();
+    } else if (d instanceof Requests.Refused r) {
+      env.stats().authFailed();
+      log().warn("session 0x{} from {}: answering xid {} with {} and closing: {}",
+          Long.toHexString(sessionId), remoteText, r.xid(), r.code(), r.why());
+      PendingReply entry = new PendingReply(r.xid(), r.opcode(), null, place);
+      entry.bytes = Packets.reply(r.xid(), 0, r.code().value(), r.body());
+      entry.last = true;
+      pending.addLast(entry);
+      flush();
     } else if (d instanceof Requests.ToSession t) {
       pending.addLast(new PendingReply(t.xid(), t.opcode(), t, place));
       outstanding++;
@@ -432,6 +441,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         env.gate().leave(e.place);
       }
       send(e.bytes);
+      if (e.last) {
+        phase = Phase.CLOSED;
+        return;
+      }
     }
   }
 
