@@ -53,8 +53,9 @@ public final class Main {
     Settings settings;
     try {
       loaded = ConfigFactory.load();
-      settings = Settings.from(loaded);
       KnownKeys.check(loaded);
+      settings = Settings.from(loaded);
+      SessionSecret.checkEnsemble(settings);
       checkStartable(settings);
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);

@@ -79,6 +79,25 @@ class BadConfigIT {
   }
 
   @Test
+  void misspeltRoleInAServersEntryIsRejected() throws Exception {
+    Files.writeString(dir.resolve("bad.conf"), "paddock {\n  my-id = 1\n  servers = [\n"
+        + "    { id = 1, host = \"127.0.0.1\", peer-port = 2888, client-port = 2181 },\n"
+        + "    { id = 2, host = \"127.0.0.1\", peer-port = 2889, client-port = 2182, "
+        + "rol = observer }\n  ]\n}\n");
+    assertRejected("paddock.servers[1].rol", run("-Dconfig.file=bad.conf"));
+  }
+
+  @Test
+  void sampleSessionSecretBeyondLoopbackIsRejected() throws Exception {
+    Files.writeString(dir.resolve("bad.conf"), "paddock {\n  my-id = 1\n"
+        + "  session-secret = \"local-ensemble-secret-change-me\"\n  servers = [\n"
+        + "    { id = 1, host = \"127.0.0.1\", peer-port = 2888, client-port = 2181 },\n"
+        + "    { id = 2, host = \"192.0.2.7\", peer-port = 2889, client-port = 2182 }\n"
+        + "  ]\n}\n");
+    assertRejected("paddock.session-secret", run("-Dconfig.file=bad.conf"));
+  }
+
+  @Test
   void adminPortInUseNamesThePort() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1,
         java.net.InetAddress.getByName("127.0.0.1"))) {
