@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class PaddockCluster extends Cluster {
   static final String TICK_TIME = "2000ms";
+  /** What the bench asks: ruok for liveness, srvr for the mode and zxid, mntr for fsyncs. */
+  static final String WORDS = "[\"srvr\", \"ruok\", \"mntr\"]";
 
   private PaddockCluster(Path dir) {
     super("Paddock", dir);
@@ -46,6 +48,7 @@ final class PaddockCluster extends Cluster {
         + "  client-port = " + client + "\n"
         + "  client-port-address = \"127.0.0.1\"\n"
         + "  admin.port = 0\n"
+        + "  four-letter-words = " + WORDS + "\n"
         + "  tick-time = " + TICK_TIME + "\n"
         + "  data-dir = \"" + c.dir.resolve("data") + "\"\n"
         + "}\n");
@@ -74,6 +77,7 @@ final class PaddockCluster extends Cluster {
         + "  sync-limit = 5\n"
         + "  client-port-address = \"127.0.0.1\"\n"
         + "  admin.port = 0\n"
+        + "  four-letter-words = " + WORDS + "\n"
         + "  servers = [\n" + servers + "  ]\n}\n");
     for (int i = 1; i <= 3; i++) {
       Path conf = c.dir.resolve("node" + i + ".conf");

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,22 +22,28 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.GetSASLRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
-/** A server without SASL refuses SASL: a client must never believe it authenticated. */
-class SaslRefusedTest {
-  private static final String SECTION = "PaddockSaslRefusedTest";
+/**
+ * What a client port with default settings refuses: SASL (a client must never believe it
+ * authenticated), an unknown auth scheme (logged without the control characters a client put
+ * in it), and every four-letter word but srvr.
+ */
+class ClientPortDefaultsTest {
+  private static final String SECTION = "PaddockClientPortDefaultsTest";
 
   @TempDir static Path dir;
   static PaddockServer server;
 
   @BeforeAll
   static void start() {
-    server = PaddockServer.start(dir, Map.of("paddock.four-letter-words", java.util.List.of("*")));
+    server = PaddockServer.start(dir);
   }
 
   @AfterAll
@@ -50,6 +61,42 @@ class SaslRefusedTest {
     }
     try (RawClient raw = RawClient.connected(server.port)) {
       assertTrue(raw.call(-8, OpCode.ping, null).header().getErr() == 0);
+    }
+  }
+
+  @Test
+  void onlySrvrIsAnsweredByDefault() throws Exception {
+    assertTrue(FourLetterWordsTest.word(server.port, "srvr").contains("Mode: standalone"));
+    for (String word : List.of("mntr", "ruok", "stat", "conf", "cons", "envi", "dump")) {
+      assertEquals(FourLetterWords.notEnabled(word), FourLetterWordsTest.word(server.port, word));
+    }
+  }
+
+  @Test
+  void anAuthSchemeIsLoggedWithoutItsControlCharacters() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(ConnectionActor.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try (RawClient raw = RawClient.connected(server.port)) {
+      String scheme = "x\n12:00:00.000 INFO  d.p.wire.ConnectionActor - forged\u001b[2J";
+      RawClient.Packet p = raw.call(-4, OpCode.auth, new AuthPacket(0, scheme, new byte[1]));
+      assertEquals(KeeperException.Code.AUTHFAILED.intValue(), p.header().getErr());
+      assertTrue(raw.closedByServer());
+      server.kit.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
+        List<String> lines;
+        synchronized (appender) {
+          lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+              .filter(m -> m.contains("unsupported auth scheme")).toList();
+        }
+        assertEquals(1, lines.size(), "lines: " + lines);
+        assertTrue(lines.get(0).contains(
+            "unsupported auth scheme x?12:00:00.000 INFO  d.p.wire.ConnectionActor - forged?[2J"),
+            lines.get(0));
+        return null;
+      });
+    } finally {
+      logger.detachAppender(appender);
     }
   }
 
