@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.paddock.admin.AdminSettings;
 import dev.paddock.cli.PaddockCli;
 import dev.paddock.cli.StorageLayout;
+import dev.paddock.session.AuditLog;
 import dev.paddock.session.ClientLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +60,7 @@ public final class Main {
       checkStartable(settings);
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);
+      AuditLog.from(loaded);
       LogSetup.from(loaded).apply();
     } catch (AdminSettings.Invalid e) {
       fail(e.key(), e.problem());

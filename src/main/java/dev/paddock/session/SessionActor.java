@@ -117,6 +117,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
    * reading its socket instead of refusing.
    */
   private final RequestGate gate;
+  private final AuditLog audit;
 
   /**
    * @param isNew true when the session is being created (its CreateSession txn is submitted and
@@ -139,6 +140,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     this.authIds.addAll(initialIds);
     this.gate = frontDoor.path().address().hasGlobalScope()
         ? ClientLoad.get(ctx.getSystem()).gate() : null;
+    this.audit = AuditLog.lenient(ctx.getSystem().settings().config());
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
     if (isNew) {
@@ -256,6 +258,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private Behavior<Command> onCommitted(Committed c) {
     Txn txn = c.entry().txn();
     if (txn instanceof Txn.CreateSession && !open) {
+      audit.sessionCreated(sessionId, authIds, timeoutMs, c.zxid());
       becomeOpen(c.zxid());
       return this;
     }
@@ -263,6 +266,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       Pending head = inFlight.peekFirst();
       if (head != null && head.op instanceof Op.CloseSession && head.cxid == c.entry().cxid()) {
         pollHead();
+        audit.sessionClosed(sessionId, head.auth, c.zxid());
         frontDoor.tell(new SessionOutput.Reply(head.cxid, c.zxid(), Result.DONE));
         return end(SessionOutput.Reason.CLOSED, "session closed by client");
       }
@@ -270,6 +274,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
     Pending head = inFlight.peekFirst();
     Result result = head == null ? null : WriteResults.of(head.op, c.result());
+    if (head != null && head.cxid == c.entry().cxid()) {
+      audit.write(sessionId, head.auth, head.op, c.result(), c.zxid());
+    }
     return complete(c.entry().cxid(), c.zxid(), result);
   }
 
