@@ -120,6 +120,7 @@ class ClientPortDefaultsTest {
     config.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, SECTION);
     // FIPS mode (the default) rules out DIGEST-MD5, the one mechanism a JAAS section alone sets up.
     config.setProperty("zookeeper.fips-mode", "false");
+    long refusedBefore = ClientPortStats.get(server.kit.system()).summary().authFailed();
     BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
     ZooKeeper zk = new ZooKeeper(server.connectString(), 30_000,
         e -> {
@@ -135,6 +136,10 @@ class ClientPortDefaultsTest {
         assertFalse(last == Watcher.Event.KeeperState.SaslAuthenticated, "authenticated");
       }
       assertEquals(Watcher.Event.KeeperState.AuthFailed, last, "states: " + states);
+      // The client's DIGEST-MD5 also fails on the empty token of an OK answer; that the
+      // server refused is what its count of failed authentications shows.
+      assertTrue(ClientPortStats.get(server.kit.system()).summary().authFailed()
+          > refusedBefore, "the server refused the SASL request");
     } finally {
       zk.close();
       Configuration.setConfiguration(previous);
