@@ -124,7 +124,10 @@ final class AdminRoutes extends AllDirectives {
       // ZooKeeper answers 200 with the error in the body; scripts read the body.
       return done(json(StatusCodes.OK, error(name, "Unknown command: " + name)));
     }
-    return Facts.gather(node, system, c.needs()).handle((facts, failure) -> {
+    // Some commands (configuration, dirs, server_stats) add up directory sizes: a disk walk
+    // that must not run on the dispatcher the actors share.
+    Executor io = system.dispatchers().lookup(DispatcherSelector.blocking());
+    return Facts.gather(node, system, c.needs()).handleAsync((facts, failure) -> {
       if (failure != null || c.serverRequired() && !facts.status().serving()
           || c.needs().tree() && facts.info() == null
           || c.needs().watches() && facts.watches() == null) {
@@ -139,7 +142,7 @@ final class AdminRoutes extends AllDirectives {
       out.put("command", c.name());
       out.putIfAbsent("error", null);
       return json(StatusCodes.OK, out);
-    });
+    }, io);
   }
 
   /** Ready while the server serves clients: not while it elects a leader or synchronises. */

@@ -14,6 +14,7 @@ import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.FileSize;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.paddock.session.AuditLog;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +57,21 @@ public record LogSetup(Path dir, long maxFileSize, int maxFiles, boolean json) {
     }
   }
 
-  /** Replaces the root logger's appenders with the one these settings describe. */
+  /**
+   * Replaces the root logger's appenders with the one these settings describe, and the audit
+   * logger's with its own: audit.log beside node.log, never the server log itself.
+   */
   void apply(LoggerContext context) {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    Appender<ILoggingEvent> appender = dir == null ? console(context) : file(context);
+    Appender<ILoggingEvent> appender = dir == null ? console(context) : file(context, "node");
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
+    Logger audit = context.getLogger(AuditLog.LOGGER);
+    Appender<ILoggingEvent> auditAppender = dir == null ? console(context)
+        : file(context, "audit");
+    audit.detachAndStopAllAppenders();
+    audit.setAdditive(false);
+    audit.addAppender(auditAppender);
   }
 
   private Encoder<ILoggingEvent> encoder(LoggerContext context) {
@@ -87,16 +97,16 @@ public record LogSetup(Path dir, long maxFileSize, int maxFiles, boolean json) {
     return a;
   }
 
-  /** node.log, rolled to node.1.log ... node.(max-files - 1).log by size. */
-  private Appender<ILoggingEvent> file(LoggerContext context) {
+  /** name.log, rolled to name.1.log ... name.(max-files - 1).log by size. */
+  private Appender<ILoggingEvent> file(LoggerContext context, String name) {
     RollingFileAppender<ILoggingEvent> a = new RollingFileAppender<>();
     a.setContext(context);
-    a.setName("file");
-    a.setFile(dir.resolve("node.log").toString());
+    a.setName(name + "-file");
+    a.setFile(dir.resolve(name + ".log").toString());
     FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
     rolling.setContext(context);
     rolling.setParent(a);
-    rolling.setFileNamePattern(dir.resolve("node.%i.log").toString());
+    rolling.setFileNamePattern(dir.resolve(name + ".%i.log").toString());
     rolling.setMinIndex(1);
     rolling.setMaxIndex(Math.max(1, maxFiles - 1));
     rolling.start();

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.paddock.admin.AdminSettings;
 import dev.paddock.cli.PaddockCli;
 import dev.paddock.cli.StorageLayout;
+import dev.paddock.session.AuditLog;
 import dev.paddock.session.ClientLimits;
 import dev.paddock.wire.ClientTls;
 import dev.paddock.wire.ClientTlsSettings;
@@ -58,8 +59,9 @@ public final class Main {
     boolean plainPeers;
     try {
       loaded = ConfigFactory.load();
-      settings = Settings.from(loaded);
       KnownKeys.check(loaded);
+      settings = Settings.from(loaded);
+      SessionSecret.checkEnsemble(settings);
       plainPeers = PeerTls.from(loaded).checkFor(settings.servers());
       checkStartable(settings);
       checkPortFree(TypedClientEndpoint.KEY, settings.host(),
@@ -67,6 +69,7 @@ public final class Main {
       checkAdmin(AdminSettings.from(loaded));
       ClientLimits.from(loaded);
       checkSecurePort(settings, ClientTlsSettings.from(loaded));
+      AuditLog.from(loaded);
       LogSetup.from(loaded).apply();
     } catch (AdminSettings.Invalid e) {
       fail(e.key(), e.problem());

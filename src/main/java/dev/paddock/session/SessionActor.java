@@ -118,6 +118,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
    * typed-client endpoint's own actor system (or, from older set-ups, over remoting).
    */
   private final RequestGate gate;
+  private final AuditLog audit;
 
   /**
    * @param isNew true when the session is being created (its CreateSession txn is submitted and
@@ -140,6 +141,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     this.authIds.addAll(initialIds);
     this.gate = SessionTrackerActor.inSystem(frontDoor, ctx.getSystem())
         ? null : ClientLoad.get(ctx.getSystem()).gate();
+    this.audit = AuditLog.lenient(ctx.getSystem().settings().config());
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
     if (isNew) {
@@ -260,6 +262,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private Behavior<Command> onCommitted(Committed c) {
     Txn txn = c.entry().txn();
     if (txn instanceof Txn.CreateSession && !open) {
+      audit.sessionCreated(sessionId, authIds, timeoutMs, c.zxid());
       becomeOpen(c.zxid());
       return this;
     }
@@ -267,6 +270,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       Pending head = inFlight.peekFirst();
       if (head != null && head.op instanceof Op.CloseSession && head.cxid == c.entry().cxid()) {
         pollHead();
+        audit.sessionClosed(sessionId, head.auth, c.zxid());
         frontDoor.tell(new SessionOutput.Reply(head.cxid, c.zxid(), Result.DONE));
         return end(SessionOutput.Reason.CLOSED, "session closed by client");
       }
@@ -274,6 +278,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
     Pending head = inFlight.peekFirst();
     Result result = head == null ? null : WriteResults.of(head.op, c.result());
+    if (head != null && head.cxid == c.entry().cxid()) {
+      audit.write(sessionId, head.auth, head.op, c.result(), c.zxid());
+    }
     return complete(c.entry().cxid(), c.zxid(), result);
   }
 

@@ -101,6 +101,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   private long tokens;
   /** Expired here, closeSession proposed but not yet committed: no longer re-attachable. */
   private final Set<Long> closing = new HashSet<>();
+  private final AuditLog audit;
   private ActorRef<WritePath> writes;
   private boolean leading;
   private long children;
@@ -119,6 +120,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     this.tree = tree;
     this.ids = new SessionIds(config.serverId(), config.secret(), System.currentTimeMillis());
     this.table = new SessionTable(config.tickMs());
+    this.audit = AuditLog.lenient(ctx.getSystem().settings().config());
     timers.startTimerWithFixedDelay(new Tick(), Duration.ofMillis(config.tickMs()));
   }
 
@@ -325,6 +327,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     }
     for (long id : table.expired(now())) {
       getContext().getLog().info("session 0x{} expired", Long.toHexString(id));
+      audit.sessionExpired(id);
       closing.add(id);
       writes.tell(new WritePath.SubmitWrite(
           new WriteRequest(id, 0, new Op.CloseSession(), List.of())));

@@ -2,7 +2,7 @@ package dev.paddock.wire;
 
 import dev.paddock.api.Code;
 import dev.paddock.api.Id;
-import dev.paddock.session.DataTreeActor;
+import dev.paddock.security.LogSafe;
 import dev.paddock.session.SessionActor;
 import dev.paddock.session.SessionOutput;
 import dev.paddock.session.SessionTrackerActor;
@@ -51,11 +51,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   private record FromSession(SessionOutput output) implements Command {}
 
-  private record WordInfo(String word, DataTreeActor.Info info, Throwable failure)
-      implements Command {}
-
-  private record WordWatches(String word, DataTreeActor.Watches watches, Throwable failure)
-      implements Command {}
+  private record WordAnswer(String text) implements Command {}
 
   private record HandshakeTimeout() implements Command {}
 
@@ -137,8 +133,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(StreamElement.class, e -> unlessAborted(onElement(e)))
         .onMessage(StreamEnded.class, this::onStreamEnded)
         .onMessage(FromSession.class, f -> unlessAborted(onSession(f.output())))
-        .onMessage(WordInfo.class, w -> unlessAborted(onWordInfo(w)))
-        .onMessage(WordWatches.class, w -> unlessAborted(onWordWatches(w)))
+        .onMessage(WordAnswer.class, w -> unlessAborted(answerWord(w.text())))
         .onMessage(HandshakeTimeout.class, t -> {
           if (phase != Phase.FRESH) {
             return this;
@@ -185,7 +180,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
     FrameDecoder.Inbound in = e.element();
     if (in instanceof FrameDecoder.Malformed m) {
-      log().warn("closing connection from {}: {}", remoteText, m.reason());
+      log().warn("closing connection from {}: {}", remoteText, LogSafe.text(m.reason()));
       return close();
     }
     env.stats().packetReceived();
@@ -210,7 +205,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
     if (e.failure() != null) {
       log().info("connection from {} (session 0x{}) failed: {}", remoteText,
-          Long.toHexString(sessionId), e.failure().toString());
+          Long.toHexString(sessionId), LogSafe.text(e.failure()));
     } else {
       log().debug("connection from {} (session 0x{}) closed by the client", remoteText,
           Long.toHexString(sessionId));
@@ -224,7 +219,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       h = Handshake.parse(payload);
     } catch (IOException | RuntimeException ex) {
       log().warn("closing connection from {}: first packet is not a session request ({})",
-          remoteText, ex.toString());
+          remoteText, LogSafe.text(ex));
       return close();
     }
     if (h.protocolVersion() != 0) {
@@ -273,7 +268,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private Behavior<Command> handle(Requests.Decoded d, long place) {
     if (d instanceof Requests.Fatal f) {
       log().warn("closing connection from {} (session 0x{}): {}", remoteText,
-          Long.toHexString(sessionId), f.why());
+          Long.toHexString(sessionId), LogSafe.text(f.why()));
       return close();
     } else if (d instanceof Requests.Ping) {
       pings.addLast(System.nanoTime());
@@ -284,11 +279,20 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     } else if (d instanceof Requests.Local l) {
       if (l.why() != null) {
         log().warn("session 0x{} from {}: answering xid {} with {}: {}",
-            Long.toHexString(sessionId), remoteText, l.xid(), l.code(), l.why());
+            Long.toHexString(sessionId), remoteText, l.xid(), l.code(), LogSafe.text(l.why()));
       }
       PendingReply entry = new PendingReply(l.xid(), l.opcode(), null, place);
       entry.zxid = l.zxid();
       entry.bytes = Packets.reply(l.xid(), l.zxid(), l.code().value(), l.body());
+      pending.addLast(entry);
+      flush();
+    } else if (d instanceof Requests.Refused r) {
+      env.stats().authFailed();
+      log().warn("session 0x{} from {}: answering xid {} with {} and closing: {}",
+          Long.toHexString(sessionId), remoteText, r.xid(), r.code(), r.why());
+      PendingReply entry = new PendingReply(r.xid(), r.opcode(), null, place);
+      entry.bytes = Packets.reply(r.xid(), 0, r.code().value(), r.body());
+      entry.last = true;
       pending.addLast(entry);
       flush();
     } else if (d instanceof Requests.ToSession t) {
@@ -379,21 +383,21 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       switch (c.reason()) {
         case EXPIRED -> {
           log().info("Invalid session 0x{} for client {}, probably expired ({})", id,
-              remoteText, c.detail());
+              remoteText, LogSafe.text(c.detail()));
           // What ZooKeeper answers for an expired session or a wrong password: timeout 0.
           send(Replies.connectResponse(0, 0, new byte[16], readOnlyForm));
         }
         case STALE_SERVER -> log().info("Refusing session(0x{}) request for client {}: {}; "
-            + "client must try another server", id, remoteText, c.detail());
+            + "client must try another server", id, remoteText, LogSafe.text(c.detail()));
         default -> log().info("closing connection from {} before its session opened: {} ({})",
-            remoteText, c.reason(), c.detail());
+            remoteText, c.reason(), LogSafe.text(c.detail()));
       }
       return close();
     }
     switch (c.reason()) {
       case CLOSED -> log().debug("session 0x{} closed by client {}", id, remoteText);
       default -> log().info("closing connection from {} of session 0x{}: {} ({})", remoteText,
-          id, c.reason(), c.detail());
+          id, c.reason(), LogSafe.text(c.detail()));
     }
     return close();
   }
@@ -417,7 +421,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       entry.bytes = Replies.reply(entry.request, r.zxid(), r.result());
     } catch (RuntimeException ex) {
       log().error("session 0x{}: cannot encode the reply to xid {} (opcode {}): {}",
-          Long.toHexString(sessionId), entry.xid, entry.opcode, ex.toString());
+          Long.toHexString(sessionId), entry.xid, entry.opcode, LogSafe.text(ex));
       entry.bytes = Packets.reply(entry.xid, r.zxid(), Code.MARSHALLING_ERROR.value(), null);
     }
     outstanding--;
@@ -438,6 +442,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         env.gate().leave(e.place);
       }
       send(e.bytes);
+      if (e.last) {
+        phase = Phase.CLOSED;
+        return;
+      }
     }
   }
 
@@ -477,34 +485,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     if (word.equals("stmk")) {
       env.stats().traceMask(argument);
     }
-    if (FourLetterWords.needsWatches(word)) {
-      if (env.mode().get() == null) {
-        return answerWord(FourLetterWords.NOT_SERVING);
-      }
-      getContext().ask(DataTreeActor.Watches.class, env.tree(), Duration.ofSeconds(10),
-          DataTreeActor.GetWatches::new, (ws, failure) -> new WordWatches(word, ws, failure));
-      return this;
-    }
-    if (!FourLetterWords.needsTree(word)) {
-      return answerWord(FourLetterWords.render(word, env, null));
-    }
-    getContext().ask(DataTreeActor.Info.class, env.tree(), Duration.ofSeconds(10),
-        DataTreeActor.GetInfo::new, (info, failure) -> new WordInfo(word, info, failure));
+    getContext().pipeToSelf(WordAnswers.answer(word, env, getContext().getSystem()),
+        (text, failure) -> new WordAnswer(failure == null ? text : FourLetterWords.NOT_SERVING));
     return this;
-  }
-
-  private Behavior<Command> onWordWatches(WordWatches w) {
-    if (w.failure() != null) {
-      return answerWord(FourLetterWords.NOT_SERVING);
-    }
-    return answerWord(FourLetterWords.renderWatches(w.word(), w.watches()));
-  }
-
-  private Behavior<Command> onWordInfo(WordInfo w) {
-    if (w.failure() != null) {
-      return answerWord(FourLetterWords.NOT_SERVING);
-    }
-    return answerWord(FourLetterWords.render(w.word(), env, w.info()));
   }
 
   private Behavior<Command> answerWord(String text) {
@@ -560,7 +543,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
    */
   private void abort(String why) {
     log().warn("closing connection from {} (session 0x{}): {}", remoteText,
-        Long.toHexString(sessionId), why);
+        Long.toHexString(sessionId), LogSafe.text(why));
     phase = Phase.ABORTED;
     outbox.fail(why);
   }

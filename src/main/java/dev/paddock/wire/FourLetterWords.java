@@ -56,6 +56,11 @@ final class FourLetterWords {
     };
   }
 
+  /** Words that add up the sizes of the data and log directories: a walk of the disk. */
+  static boolean walksDisk(String word) {
+    return word.equals("conf") || word.equals("dirs");
+  }
+
   static boolean needsWatches(String word) {
     return word.equals("wchc") || word.equals("wchp");
   }

@@ -15,6 +15,8 @@ final class PendingReply {
   final long startNanos = System.nanoTime();
   ByteString bytes;
   long zxid;
+  /** The connection closes once this reply is sent. */
+  boolean last;
 
   PendingReply(int xid, int opcode, Requests.ToSession request, long place) {
     this.xid = xid;

@@ -41,7 +41,8 @@ import org.apache.zookeeper.proto.SyncRequest;
  * Decodes one request packet (after the handshake) into what the connection does with it: hand
  * an op to the session, answer it here, or give up on the connection. Body errors answer
  * MARSHALLING_ERROR as ZooKeeper's request processors do; only an unreadable header, auth or
- * SASL packet closes the connection, as it does in ZooKeeper.
+ * SASL packet closes the connection, as it does in ZooKeeper. A SASL request is refused: this
+ * server has no SASL, and answering OK would let a client believe it authenticated.
  */
 final class Requests {
   private Requests() {}
@@ -64,6 +65,9 @@ final class Requests {
   record Auth(int xid, String scheme, byte[] auth) implements Decoded {}
 
   record Fatal(String why) implements Decoded {}
+
+  /** Answered with {@code code} in request order; then the connection closes. */
+  record Refused(int xid, int opcode, Code code, Record body, String why) implements Decoded {}
 
   /** zxid ZooKeeper's UnimplementedRequestProcessor puts in its reply header. */
   static final long NO_ZXID = -1;
@@ -100,9 +104,10 @@ final class Requests {
       }
       case SASL:
         read(in, new GetSASLRequest());
-        // What ZooKeeper answers when SASL is not configured: OK with an empty token.
-        return new Local(xid, type, 0, Code.OK,
-            new org.apache.zookeeper.proto.SetSASLResponse(null), null);
+        // What ZooKeeper answers when a client's SASL authentication fails, connection closed.
+        return new Refused(xid, type, Code.AUTH_FAILED,
+            new org.apache.zookeeper.proto.SetSASLResponse(null),
+            "SASL authentication requested, but this server has no SASL configured");
       case CREATE:
       case CREATE2:
       case CREATE_CONTAINER: {

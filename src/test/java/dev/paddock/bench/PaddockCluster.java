@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class PaddockCluster extends Cluster {
   static final String TICK_TIME = "2000ms";
+  /** What the bench asks: ruok for liveness, srvr for the mode and zxid, mntr for fsyncs. */
+  static final String WORDS = "[\"srvr\", \"ruok\", \"mntr\"]";
 
   private PaddockCluster(Path dir) {
     super("Paddock", dir);
@@ -50,6 +52,7 @@ final class PaddockCluster extends Cluster {
         + "  typed-client-port = " + typed + "\n"
         + "  client-port-address = \"127.0.0.1\"\n"
         + "  admin.port = 0\n"
+        + "  four-letter-words = " + WORDS + "\n"
         + "  tick-time = " + TICK_TIME + "\n"
         + "  data-dir = \"" + c.dir.resolve("data") + "\"\n"
         + secure(c, tls, 0)
@@ -84,6 +87,7 @@ final class PaddockCluster extends Cluster {
         + "  sync-limit = 5\n"
         + "  client-port-address = \"127.0.0.1\"\n"
         + "  admin.port = 0\n"
+        + "  four-letter-words = " + WORDS + "\n"
         + "  servers = [\n" + servers + "  ]\n}\n");
     for (int i = 1; i <= 3; i++) {
       Path conf = c.dir.resolve("node" + i + ".conf");

@@ -87,7 +87,8 @@ class BadConfigIT {
       peerPort = a.getLocalPort();
       clientPort = b.getLocalPort();
     }
-    Files.writeString(dir.resolve("remote.conf"), "paddock {\n  my-id = 1\n  servers = [\n"
+    Files.writeString(dir.resolve("remote.conf"), "paddock {\n  my-id = 1\n"
+        + "  session-secret = \"a-secret-that-is-not-the-sample\"\n  servers = [\n"
         + "    { id = 1, host = \"127.0.0.1\", peer-port = " + peerPort + ", client-port = "
         + clientPort + " },\n"
         + "    { id = 2, host = \"192.0.2.2\", peer-port = 2888, client-port = 2181 },\n"
@@ -96,6 +97,25 @@ class BadConfigIT {
     Outcome o = run("-Dconfig.file=remote.conf", "-Dpaddock.admin.enabled=off");
     assertRejected("paddock.peer-tls", o);
     assertTrue(o.output().contains("trust-store-password"), o.output());
+  }
+
+  @Test
+  void misspeltRoleInAServersEntryIsRejected() throws Exception {
+    Files.writeString(dir.resolve("bad.conf"), "paddock {\n  my-id = 1\n  servers = [\n"
+        + "    { id = 1, host = \"127.0.0.1\", peer-port = 2888, client-port = 2181 },\n"
+        + "    { id = 2, host = \"127.0.0.1\", peer-port = 2889, client-port = 2182, "
+        + "rol = observer }\n  ]\n}\n");
+    assertRejected("paddock.servers[1].rol", run("-Dconfig.file=bad.conf"));
+  }
+
+  @Test
+  void sampleSessionSecretBeyondLoopbackIsRejected() throws Exception {
+    Files.writeString(dir.resolve("bad.conf"), "paddock {\n  my-id = 1\n"
+        + "  session-secret = \"local-ensemble-secret-change-me\"\n  servers = [\n"
+        + "    { id = 1, host = \"127.0.0.1\", peer-port = 2888, client-port = 2181 },\n"
+        + "    { id = 2, host = \"192.0.2.7\", peer-port = 2889, client-port = 2182 }\n"
+        + "  ]\n}\n");
+    assertRejected("paddock.session-secret", run("-Dconfig.file=bad.conf"));
   }
 
   @Test

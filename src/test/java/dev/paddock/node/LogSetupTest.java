@@ -75,6 +75,23 @@ class LogSetupTest {
   }
 
   @Test
+  void auditLinesGoToTheirOwnFile() throws Exception {
+    LogSetup s = settings(Map.of("paddock.log.dir", dir.toString()));
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    context.start();
+    s.apply(context);
+    context.getLogger(dev.paddock.session.AuditLog.LOGGER).info("session=0x1 operation=x");
+    context.getLogger("dev.paddock.test").info("server line");
+    context.stop();
+    String audit = Files.readString(dir.resolve("audit.log"));
+    String node = Files.readString(dir.resolve("node.log"));
+    assertTrue(audit.contains("session=0x1 operation=x") && !audit.contains("server line"),
+        audit);
+    assertTrue(node.contains("server line") && !node.contains("session=0x1"), node);
+  }
+
+  @Test
   void badSettingsNameTheKey() {
     ConfigError e = assertThrows(ConfigError.class,
         () -> settings(Map.of("paddock.log.format", "xml")));

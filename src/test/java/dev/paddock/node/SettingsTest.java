@@ -44,4 +44,15 @@ class SettingsTest {
         "paddock.journal", new ClientPortSettings.Conf(1, dir, dir.resolve("log"), 500, 1000,
             10_000)), c);
   }
+
+  @Test
+  void onlySrvrByDefaultAndAListFromTheCommandLine() {
+    assertEquals(List.of("srvr"), settings(Map.of()).fourLetterWords());
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("paddock.four-letter-words.0", "*");
+    com.typesafe.config.Config c = ConfigFactory.parseProperties(p)
+        .withFallback(ConfigFactory.load()).resolve();
+    assertEquals(List.of("*"), Settings.from(c).fourLetterWords());
+    KnownKeys.check(c);
+  }
 }

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * than max-outstanding-requests are ever in flight.
  */
 class ClientLoadTest {
+  /** The words these tests read the server's state with are off by default. */
+  private static final Map<String, Object> ALL_WORDS =
+      Map.of("paddock.four-letter-words", List.of("*"));
+
   private static final Duration MAX = Duration.ofSeconds(60);
   private static final byte[] BIG = new byte[1_000_000];
   /**
@@ -57,7 +61,7 @@ class ClientLoadTest {
 
   @Test
   void aMultiReadTooLargeForOnePacketIsRefusedAndTheServerStaysUp() throws Exception {
-    try (PaddockServer server = PaddockServer.start(dir, Map.of());
+    try (PaddockServer server = PaddockServer.start(dir, ALL_WORDS);
         ZooKeeper zk = server.client()) {
       zk.create("/big", BIG, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
       List<Op> reads = new ArrayList<>(Collections.nCopies(3000, Op.getData("/big")));
@@ -79,7 +83,7 @@ class ClientLoadTest {
   @Test
   void aClientThatDoesNotReadIsThrottledThenDroppedWhileOthersAreServed() throws Exception {
     try (CapturedLog logs = new CapturedLog();
-        PaddockServer server = PaddockServer.start(dir, Map.of());
+        PaddockServer server = PaddockServer.start(dir, ALL_WORDS);
         ZooKeeper zk = server.client()) {
       zk.create("/big", BIG, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
       zk.create("/small", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -118,7 +122,8 @@ class ClientLoadTest {
     try (CapturedLog logs = new CapturedLog();
         PaddockServer server = PaddockServer.start(dir,
             // Long enough that the silent client's session outlives the stalled disk.
-            Map.of("paddock.max-session-timeout", "30s"));
+            Map.of("paddock.max-session-timeout", "30s",
+                "paddock.four-letter-words", List.of("*")));
         ZooKeeper zk = server.client()) {
       zk.create("/big", BIG, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
       RawClient flood = RawClient.connected(server.port, 30_000, SMALL_RECEIVE_BUFFER);
@@ -190,7 +195,7 @@ class ClientLoadTest {
   @Test
   void sixtyConnectionsPipeliningAgainstAStalledDiskStayWithinTheLimit() throws Exception {
     try (PaddockServer server = PaddockServer.start(dir, Map.of("paddock.max-client-cnxns",
-        0))) {
+        0, "paddock.four-letter-words", List.of("*")))) {
       List<RawClient> clients = new ArrayList<>();
       for (int c = 0; c < 60; c++) {
         clients.add(RawClient.connected(server.port));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +69,9 @@ class SecureClientPortTest {
     alice = tls.client(ALICE);
     bob = tls.client(BOB);
     admin = tls.client(ADMIN);
-    server = PaddockServer.start(dir.resolve("data"), tls.serverSettings(ADMIN));
+    Map<String, Object> settings = new HashMap<>(tls.serverSettings(ADMIN));
+    settings.put("paddock.four-letter-words", List.of("srvr", "conf"));
+    server = PaddockServer.start(dir.resolve("data"), settings);
     securePort = TlsFixture.securePort(server);
   }
 

@@ -9,6 +9,7 @@ import dev.paddock.storage.JournalFaults;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.zookeeper.CreateMode;
@@ -25,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * again by itself once writes succeed.
  */
 class StorageFaultReportTest {
+  /** The words these tests read the server's state with are off by default. */
+  private static final Map<String, Object> ALL_WORDS =
+      Map.of("paddock.four-letter-words", List.of("*"));
+
   private static final Duration MAX = Duration.ofSeconds(30);
 
   @TempDir Path dir;
@@ -36,7 +41,7 @@ class StorageFaultReportTest {
 
   @Test
   void aFullDiskIsReportedAndServingResumesWhenWritesSucceed() throws Exception {
-    try (PaddockServer server = PaddockServer.start(dir, Map.of());
+    try (PaddockServer server = PaddockServer.start(dir, ALL_WORDS);
         ZooKeeper zk = server.client()) {
       zk.create("/kept", "v".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
           CreateMode.PERSISTENT);
