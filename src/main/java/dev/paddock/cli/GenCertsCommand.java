@@ -53,9 +53,13 @@ final class GenCertsCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--key-store-password", paramLabel = "PASSWORD",
-      description = "password of the server key stores and of ca.p12 (default: generated and "
-          + "printed)")
+      description = "password of the server key stores (default: generated and printed)")
   String keyStorePassword;
+
+  @Option(names = "--ca-password", paramLabel = "PASSWORD",
+      description = "password of ca.p12, the authority's key; never in a server's configuration "
+          + "(default: generated and printed)")
+  String caPassword;
 
   @Option(names = "--trust-store-password", paramLabel = "PASSWORD",
       description = "password of truststore.p12 (default: generated and printed)")
@@ -79,6 +83,8 @@ final class GenCertsCommand implements Callable<Integer> {
     boolean generatedTrust = trustStorePassword == null;
     String keyPassword = generatedKey ? randomPassword() : keyStorePassword;
     String trustPassword = generatedTrust ? randomPassword() : trustStorePassword;
+    boolean generatedCa = caPassword == null;
+    String authorityPassword = generatedCa ? randomPassword() : caPassword;
     if (days < 1) {
       throw new IllegalArgumentException("--days must be at least 1");
     }
@@ -94,7 +100,7 @@ final class GenCertsCommand implements Callable<Integer> {
 
     Certificates.Issued ca = Certificates.newAuthority("Paddock ensemble CA",
         Duration.ofDays(3650));
-    ca.writeKeyStore(ownerOnly(root.resolve(CA)), keyPassword.toCharArray());
+    ca.writeKeyStore(ownerOnly(root.resolve(CA)), authorityPassword.toCharArray());
     Certificates.writeTrustStore(ca.certificate(), ownerOnly(root.resolve(TRUST_STORE)),
         trustPassword.toCharArray());
     out.println("wrote " + root.resolve(CA) + " (the authority's key: keep it offline; only "
@@ -107,6 +113,8 @@ final class GenCertsCommand implements Callable<Integer> {
       out.println("wrote " + serverStore(root, s) + " for server " + s.id() + " (" + s.host()
           + ")");
     }
+    out.println("ca.p12 password: " + authorityPassword + (generatedCa ? " (generated)" : "")
+        + " (keep it with ca.p12, away from the servers)");
     out.println("key store password: " + keyPassword + (generatedKey ? " (generated)" : ""));
     out.println("trust store password: " + trustPassword
         + (generatedTrust ? " (generated)" : ""));

@@ -28,7 +28,17 @@ public final class PekkoConfig {
           .map(spec -> "pekko://" + SYSTEM_NAME + "@" + spec.host() + ":" + spec.peerPort())
           .toList());
       derived.put("pekko.cluster.downing-provider-class", "");
-      derived.putAll(PeerTls.from(loaded).pekkoSettings());
+      PeerTls tls = PeerTls.from(loaded);
+      derived.putAll(tls.pekkoSettings());
+      if (!tls.enabled()) {
+        // Plain TCP is allowed because every server is on loopback: it must listen there too,
+        // whatever bind address the Pekko settings name.
+        derived.put("pekko.remote.artery.bind.hostname", s.host());
+      }
+    } else {
+      // Typed clients have their own endpoint and a standalone server has no peers: its own
+      // actor system, with its sessions and tree, listens on no port at all.
+      derived.put("pekko.actor.provider", "local");
     }
     return ConfigFactory.parseMap(derived).withFallback(withPaddockDefaults(loaded)).resolve();
   }

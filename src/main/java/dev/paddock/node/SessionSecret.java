@@ -1,8 +1,6 @@
 package dev.paddock.node;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +27,19 @@ final class SessionSecret {
   private SessionSecret() {}
 
   /**
-   * An ensemble that other hosts can reach must not run on an empty secret (each server would
-   * make up its own, so sessions could not move between servers) or the published sample.
+   * An ensemble never runs on an empty secret: each server would make up its own, so a session
+   * could not move to another server. Nor may one that other hosts can reach use the published
+   * sample.
    */
   static void checkEnsemble(Settings settings) {
     String weakness = weakness(settings);
     if (weakness == null) {
       return;
+    }
+    if (settings.sessionSecret().isEmpty()) {
+      throw new ConfigError("paddock.session-secret", "is empty: every server of an ensemble "
+          + "needs the same secret, or sessions cannot move between servers; set the same long "
+          + "random secret on every server");
     }
     for (ServerSpec s : settings.servers()) {
       if (!loopback(s.host())) {
@@ -59,11 +63,7 @@ final class SessionSecret {
   }
 
   static boolean loopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    return PeerTls.isLoopback(host);
   }
 
   static byte[] resolve(Settings settings) {

@@ -133,8 +133,8 @@ final class TypedClientEndpoint {
       ctx.watch(entry);
       askForTracker(ctx, peer, entry);
       return Behaviors.receive(Object.class)
-          .onMessage(Runnable.class, r -> {
-            r.run();
+          .onMessage(Step.class, step -> {
+            step.action().run();
             return Behaviors.same();
           })
           .onSignal(Terminated.class, t -> Behaviors.stopped())
@@ -145,13 +145,19 @@ final class TypedClientEndpoint {
   private static void askForTracker(ActorContext<Object> ctx, ActorRef<QuorumPeer.Command> peer,
       ActorRef<Object> entry) {
     ctx.ask(QuorumPeer.Status.class, peer, Duration.ofSeconds(5), QuorumPeer.GetStatus::new,
-        (status, failure) -> (Runnable) () -> {
+        (status, failure) -> new Step(() -> {
           if (status != null && status.sessions() != null) {
             entry.tell(new TypedEntry.TrackerReady(status.sessions()));
           } else {
             ctx.scheduleOnce(FIND_TRACKER_EVERY, ctx.getSelf(),
-                (Runnable) () -> askForTracker(ctx, peer, entry));
+                new Step(() -> askForTracker(ctx, peer, entry)));
           }
-        });
+        }));
   }
+
+  /**
+   * Work the guardian does for itself. A type of its own, bound to no serializer, so nothing that
+   * arrives from the network (the guardian's path is reachable by ref) can be taken for it.
+   */
+  private record Step(Runnable action) {}
 }

@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -31,14 +32,19 @@ public final class MembershipGuard {
       // The initial state arrives as events too, so members present before this started count.
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(),
           ClusterEvent.MemberEvent.class));
-      Set<Address> downed = new HashSet<>();
+      // By incarnation: a stranger that comes back on the same host:port is downed again. An
+      // entry lives only until the member is removed, so the set stays small.
+      Set<UniqueAddress> downed = new HashSet<>();
       return Behaviors.receive(ClusterEvent.MemberEvent.class)
           .onAnyMessage(event -> {
             Member m = event.member();
+            if (event instanceof ClusterEvent.MemberRemoved) {
+              downed.remove(m.uniqueAddress());
+              return Behaviors.same();
+            }
             Address a = m.address();
             String hostPort = a.getHost().orElse("") + ":" + a.getPort().orElse(-1);
-            if (!allowed.contains(hostPort) && !(event instanceof ClusterEvent.MemberRemoved)
-                && downed.add(a)) {
+            if (!allowed.contains(hostPort) && downed.add(m.uniqueAddress())) {
               ctx.getLog().warn("downing cluster member {}: {} is not the peer port of any "
                   + "server in paddock.servers", a, hostPort);
               cluster.manager().tell(new Down(a));

@@ -127,11 +127,23 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   public static Behavior<Command> create(long sessionId, byte[] password, int timeoutMs,
       boolean isNew, ActorRef<SessionOutput> frontDoor, List<Id> initialIds, Context env) {
     return Behaviors.setup(ctx -> new SessionActor(ctx, sessionId, password, timeoutMs, isNew,
-        frontDoor, initialIds, env));
+        frontDoor, initialIds, SessionTrackerActor.inSystem(frontDoor, ctx.getSystem()), env));
+  }
+
+  /**
+   * @param doorGates the front door takes places in the request gate itself (the client port's
+   *     connection, which can stop reading its socket instead of refusing)
+   */
+  public static Behavior<Command> create(long sessionId, byte[] password, int timeoutMs,
+      boolean isNew, ActorRef<SessionOutput> frontDoor, List<Id> initialIds, boolean doorGates,
+      Context env) {
+    return Behaviors.setup(ctx -> new SessionActor(ctx, sessionId, password, timeoutMs, isNew,
+        frontDoor, initialIds, doorGates, env));
   }
 
   private SessionActor(ActorContext<Command> ctx, long sessionId, byte[] password, int timeoutMs,
-      boolean isNew, ActorRef<SessionOutput> frontDoor, List<Id> initialIds, Context env) {
+      boolean isNew, ActorRef<SessionOutput> frontDoor, List<Id> initialIds, boolean doorGates,
+      Context env) {
     super(ctx);
     this.sessionId = sessionId;
     this.password = password;
@@ -139,8 +151,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     this.frontDoor = frontDoor;
     this.env = env;
     this.authIds.addAll(initialIds);
-    this.gate = SessionTrackerActor.inSystem(frontDoor, ctx.getSystem())
-        ? null : ClientLoad.get(ctx.getSystem()).gate();
+    this.gate = doorGates ? null : ClientLoad.get(ctx.getSystem()).gate();
     this.audit = AuditLog.lenient(ctx.getSystem().settings().config());
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));

@@ -38,12 +38,19 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   /**
    * A front door asks to open a new session (id 0) or to re-attach an existing one.
    * {@code connectionIds} are identities the front door verified (the wire's ip address); they
-   * are believed only from a front door of this actor system, never from one elsewhere, since
-   * whatever arrives over a network could claim any of them.
+   * are believed only when {@code fromWire}, which only the client port's connection sets: the
+   * serializer never reads it, so a connect that came over a network always has it false,
+   * whatever front door it names (a remote system can name a ref that resolves as local here).
    */
   public record Connect(int requestedTimeoutMs, long sessionId, byte[] password,
-      long lastZxidSeen, List<Id> connectionIds, ActorRef<SessionOutput> frontDoor)
-      implements Command {}
+      long lastZxidSeen, List<Id> connectionIds, ActorRef<SessionOutput> frontDoor,
+      boolean fromWire) implements Command {
+    /** A connect whose identities are not believed: a typed client's, or one from elsewhere. */
+    public Connect(int requestedTimeoutMs, long sessionId, byte[] password, long lastZxidSeen,
+        List<Id> connectionIds, ActorRef<SessionOutput> frontDoor) {
+      this(requestedTimeoutMs, sessionId, password, lastZxidSeen, connectionIds, frontDoor, false);
+    }
+  }
 
   /** The client of this session showed signs of life here. */
   public record Touch(long sessionId) implements Command {}
@@ -233,11 +240,11 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
     }
     SessionActor.Context env = new SessionActor.Context(tree, writes, getContext().getSelf(),
         view, config.superDigest(), Math.max(1, config.tickMs() / 4));
-    List<Id> verified = inSystem(c.frontDoor(), getContext().getSystem())
-        && c.connectionIds() != null ? c.connectionIds() : List.of();
+    List<Id> verified = c.fromWire() && c.connectionIds() != null
+        ? c.connectionIds() : List.of();
     ActorRef<SessionActor.Command> session = getContext().spawn(
         SessionActor.create(id, ids.passwordFor(id), timeout, isNew, c.frontDoor(),
-            verified, env),
+            verified, c.fromWire(), env),
         "session-" + Long.toHexString(id) + "-" + (++children));
     getContext().watchWith(session, new SessionStopped(id, session));
     local.put(id, session);

@@ -197,7 +197,15 @@ public final class ClientPortServer extends AbstractBehavior<ClientPortServer.Co
     InetAddress address = remote.getAddress();
     int current = perAddress.getOrDefault(address, 0);
     int max = settings.maxClientCnxns();
-    if (env == null || max > 0 && current >= max) {
+    if (env == null) {
+      // The plaintext port is bound but the TLS one not yet: the connection is refused until
+      // both serve, and the client retries.
+      getContext().getLog().info("refusing connection from {}: the client ports are still "
+          + "opening", address);
+      conn.handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.empty()), mat);
+      return this;
+    }
+    if (max > 0 && current >= max) {
       getContext().getLog().warn("Error accepting new connection: Too many connections from {}"
           + " - max is {}", address, max);
       conn.handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.empty()), mat);

@@ -234,7 +234,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     List<Id> ids = new ArrayList<>(provenIds.get());
     ids.add(0, new Id(Acls.IP, remote.getAddress().getHostAddress()));
     env.sessions().tell(new SessionTrackerActor.Connect(h.timeoutMs(), h.sessionId(),
-        h.password(), h.lastZxidSeen(), ids, door));
+        h.password(), h.lastZxidSeen(), ids, door, true));
     return this;
   }
 

@@ -3,12 +3,15 @@ package dev.paddock.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.paddock.node.PeerTls;
 import dev.paddock.node.PekkoConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,6 +63,14 @@ class GenCertsTest {
     assertEquals(certs.resolve("server2.p12").toAbsolutePath().toString(), two.keyStore());
     assertNotEquals(one.keyStorePassword(), one.trustStorePassword());
 
+    // The authority's key opens with its own password, which no server's settings hold.
+    String ca = certs.resolve("ca.p12").toString();
+    assertThrows(IOException.class, () -> open(ca, one.keyStorePassword()));
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("ca\\.p12 password: (\\S+)").matcher(t.out());
+    assertTrue(m.find(), t.out());
+    assertNotNull(open(ca, m.group(1)).getKey("key", m.group(1).toCharArray()));
+
     X509Certificate cert = (X509Certificate) open(one.keyStore(), one.keyStorePassword())
         .getCertificate("key");
     assertEquals("CN=paddock-server-1,O=Paddock", cert.getSubjectX500Principal().getName());
@@ -88,7 +99,7 @@ class GenCertsTest {
         + "role = observer}\n]\n");
     Path certs = dir.resolve("c");
     Tool t = Tool.run("gen-certs", certs.toString(), "--config", conf.toString(),
-        "--key-store-password", "kp", "--trust-store-password", "tp");
+        "--key-store-password", "kp", "--trust-store-password", "tp", "--ca-password", "cp");
     assertEquals(0, t.status(), t.toString());
     assertFalse(t.out().contains("(generated)"));
     X509Certificate seven = (X509Certificate) open(certs.resolve("server7.p12").toString(), "kp")

@@ -132,7 +132,8 @@ class PeerPortAttackTest {
         strangerConfig(tls(certs.resolve("server4.p12"))));
     try {
       ActorTestKit kit = ActorTestKit.create(stranger);
-      // Only the genuine server 2 may speak for server 2: this ACK must not count.
+      // A certificate holder posing as server 2: the origin check drops this (PeersOriginTest
+      // shows the drop itself); here it must leave the ensemble leading and committing.
       TestProbe<Peers.Command> me = kit.createTestProbe();
       peersOf(stranger, leader).tell(new Peers.Envelope(2, 1, 1, me.ref(),
           new Packet.Ack(1, Long.MAX_VALUE)));

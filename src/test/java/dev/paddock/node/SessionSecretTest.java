@@ -39,25 +39,30 @@ class SessionSecretTest {
   }
 
   @Test
-  void anEnsembleBeyondLoopbackRefusesAnEmptyOrSampleSecret() {
-    for (String weak : List.of("", SessionSecret.SAMPLE)) {
-      ConfigError e = assertThrows(ConfigError.class,
-          () -> SessionSecret.checkEnsemble(ensemble(weak, "10.1.2.3")));
-      assertEquals("paddock.session-secret", e.key());
-      assertTrue(e.getMessage().contains("server 2 (10.1.2.3)"), e.getMessage());
-    }
+  void anEnsembleBeyondLoopbackRefusesTheSampleSecret() {
+    ConfigError e = assertThrows(ConfigError.class,
+        () -> SessionSecret.checkEnsemble(ensemble(SessionSecret.SAMPLE, "10.1.2.3")));
+    assertEquals("paddock.session-secret", e.key());
+    assertTrue(e.getMessage().contains("server 2 (10.1.2.3)"), e.getMessage());
     assertDoesNotThrow(() -> SessionSecret.checkEnsemble(ensemble("a-long-random-secret",
         "10.1.2.3")));
   }
 
   @Test
-  void anAllLoopbackEnsembleMayUseThem() {
-    for (String weak : List.of("", SessionSecret.SAMPLE)) {
-      Settings s = ensemble(weak, "localhost");
-      assertDoesNotThrow(() -> SessionSecret.checkEnsemble(s));
-      assertTrue(SessionSecret.weakness(s) != null);
+  void anEnsembleRefusesAnEmptySecretEvenOnLoopback() {
+    for (String host : List.of("10.1.2.3", "127.0.0.2")) {
+      ConfigError e = assertThrows(ConfigError.class,
+          () -> SessionSecret.checkEnsemble(ensemble("", host)));
+      assertEquals("paddock.session-secret", e.key());
+      assertTrue(e.getMessage().contains("cannot move between servers"), e.getMessage());
     }
-    assertDoesNotThrow(() -> SessionSecret.checkEnsemble(ensemble("", "127.0.0.2")));
+  }
+
+  @Test
+  void anAllLoopbackEnsembleMayUseTheSample() {
+    Settings s = ensemble(SessionSecret.SAMPLE, "localhost");
+    assertDoesNotThrow(() -> SessionSecret.checkEnsemble(s));
+    assertTrue(SessionSecret.weakness(s) != null);
   }
 
   @Test

@@ -72,6 +72,38 @@ class SessionTrackerActorTest {
         List.of(new Id("ip", "127.0.0.1")), frontDoor.ref()));
   }
 
+  /**
+   * A connect that came over a network may name a front door that resolves as an actor of this
+   * system; only the client port's own connect (fromWire) has its identities believed.
+   */
+  @Test
+  void claimedIdentitiesAreBelievedOnlyFromTheClientPortsOwnConnect() {
+    serve(false);
+    List<Id> claimed = List.of(new Id("super", ""), new Id("ip", "10.9.9.9"));
+    tracker.tell(new SessionTrackerActor.Connect(30_000, EXISTING,
+        PASSWORDS.passwordFor(EXISTING), 0, claimed, door.ref()));
+    assertEquals(List.of(), authIdsOfAReadThrough(door));
+
+    TestProbe<SessionOutput> wire = kit.createTestProbe();
+    tracker.tell(new SessionTrackerActor.Connect(30_000, EXISTING,
+        PASSWORDS.passwordFor(EXISTING), 0, claimed, wire.ref(), true));
+    assertEquals(claimed, authIdsOfAReadThrough(wire));
+  }
+
+  private List<Id> authIdsOfAReadThrough(TestProbe<SessionOutput> frontDoor) {
+    answerRevalidate(tracker, writes, EXISTING, true);
+    ActorRef<SessionActor.Command> session =
+        frontDoor.expectMessageClass(SessionOutput.Connected.class).session();
+    session.tell(new SessionActor.Submit(1, new Op.WhoAmI()));
+    // The superseded session's Detach and the new one's Attach may come first, in either order.
+    while (true) {
+      if (tree.receiveMessage() instanceof DataTreeActor.Read read) {
+        assertEquals(EXISTING, read.sessionId());
+        return read.authIds();
+      }
+    }
+  }
+
   /** The role (here a probe) answers the tracker's question whether the session lives. */
   private void answerRevalidate(ActorRef<SessionTrackerActor.Command> t, TestProbe<WritePath> path,
       long sessionId, boolean valid) {
