@@ -11,15 +11,15 @@ import dev.paddock.session.AuditLog;
 import dev.paddock.session.ClientLimits;
 import dev.paddock.wire.ClientTls;
 import dev.paddock.wire.ClientTlsSettings;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
@@ -64,11 +64,20 @@ public final class Main {
       SessionSecret.checkEnsemble(settings);
       plainPeers = PeerTls.from(loaded).checkFor(settings.servers());
       checkStartable(settings);
-      checkPortFree(TypedClientEndpoint.KEY, settings.host(),
-          TypedClientEndpoint.check(loaded, settings));
-      checkAdmin(AdminSettings.from(loaded));
+      int typedPort = TypedClientEndpoint.check(loaded, settings);
+      checkPortFree(TypedClientEndpoint.KEY, settings.host(), typedPort);
+      AdminSettings admin = AdminSettings.from(loaded);
+      checkAdmin(admin);
       ClientLimits.from(loaded);
-      checkSecurePort(settings, ClientTlsSettings.from(loaded));
+      ClientTlsSettings tls = ClientTlsSettings.from(loaded);
+      checkSecurePort(settings, tls);
+      new PortPlan()
+          .add("paddock.client-port", settings.clientPort())
+          .add("paddock.peer-port", settings.standalone() ? 0 : settings.peerPort())
+          .add(TypedClientEndpoint.KEY, typedPort)
+          .add("paddock.secure-client-port", tls.enabled() ? tls.port() : 0)
+          .add("paddock.admin.port", admin.enabled() ? admin.port() : 0)
+          .checkDistinct();
       AuditLog.from(loaded);
       LogSetup.from(loaded).apply();
     } catch (AdminSettings.Invalid e) {
@@ -126,7 +135,10 @@ public final class Main {
   static void checkStartable(Settings s) {
     checkWritable("paddock.data-dir", s.dataDir());
     checkWritable("paddock.data-log-dir", s.dataLogDir());
-    checkPortFree("paddock.peer-port", s.host(), s.peerPort());
+    if (!s.standalone()) {
+      // A standalone server opens no peer port.
+      checkPortFree("paddock.peer-port", s.host(), s.peerPort());
+    }
     checkPortFree("paddock.client-port", s.clientPortAddress(), s.clientPort());
   }
 
