@@ -42,6 +42,11 @@ class ZabSyncCrashTest {
       e.kill(learner);
       // Far more than the diff window, so the learner can only be synced by SNAP.
       writes.createMany(s, "/while-down-", 20);
+      // The leader trims its history at a commit, down to what its tree has applied: once the
+      // others applied all of the above, one more commit leaves only the diff window, whatever
+      // the applies lagged by before.
+      e.awaitConverged();
+      writes.createMany(s, "/trim-", 1);
       e.crashPoints(learner).arm(point);
       e.start(learner);
       e.awaitCrashed(learner);
