@@ -16,8 +16,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
@@ -40,12 +38,10 @@ public final class ClientProtocolSerializer extends SerializerWithStringManifest
   private static final String AUTH_REPLY = "OA";
   private static final String CLOSED = "OX";
 
-  private final ExtendedActorSystem system;
-  /** Created on first use: serializers are built while the system starts, extensions later. */
-  private volatile ActorRefResolver resolver;
+  private final LazyRefResolver refs;
 
   public ClientProtocolSerializer(ExtendedActorSystem system) {
-    this.system = system;
+    this.refs = new LazyRefResolver(system);
   }
 
   @Override
@@ -170,7 +166,7 @@ public final class ClientProtocolSerializer extends SerializerWithStringManifest
   }
 
   private void writeRef(DataOutput out, ActorRef<?> ref) throws IOException {
-    TxnCodec.writeString(out, resolver().toSerializationFormat(ref));
+    TxnCodec.writeString(out, refs.get().toSerializationFormat(ref));
   }
 
   private <T> ActorRef<T> readRef(DataInput in) throws IOException {
@@ -178,15 +174,7 @@ public final class ClientProtocolSerializer extends SerializerWithStringManifest
     if (path == null) {
       throw new IOException("missing actor ref");
     }
-    return resolver().resolveActorRef(path);
+    return refs.get().resolveActorRef(path);
   }
 
-  private ActorRefResolver resolver() {
-    ActorRefResolver r = resolver;
-    if (r == null) {
-      r = ActorRefResolver.get(Adapter.toTyped(system));
-      resolver = r;
-    }
-    return r;
-  }
 }

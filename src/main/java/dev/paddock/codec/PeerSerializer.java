@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
@@ -59,22 +57,12 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   private static final byte GOODBYE = 30;
   private static final byte REVALIDATED = 31;
 
-  private final ExtendedActorSystem system;
-  private volatile ActorRefResolver resolver;
+  private final LazyRefResolver refs;
 
   public PeerSerializer(ExtendedActorSystem system) {
-    this.system = system;
+    this.refs = new LazyRefResolver(system);
   }
 
-  /** Serializers are made while the system starts, before its typed view can be asked for. */
-  private ActorRefResolver resolver() {
-    ActorRefResolver r = resolver;
-    if (r == null) {
-      r = ActorRefResolver.get(Adapter.toTyped(system));
-      resolver = r;
-    }
-    return r;
-  }
 
   @Override
   public int identifier() {
@@ -97,7 +85,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       out.writeInt(e.from());
       out.writeLong(e.incarnation());
       out.writeLong(e.seq());
-      out.writeUTF(resolver().toSerializationFormat(e.sender()));
+      out.writeUTF(refs.get().toSerializationFormat(e.sender()));
       writeMessage(out, e.message());
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
@@ -114,7 +102,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       int from = in.readInt();
       long incarnation = in.readLong();
       long seq = in.readLong();
-      ActorRef<Peers.Command> sender = resolver().resolveActorRef(in.readUTF());
+      ActorRef<Peers.Command> sender = refs.get().resolveActorRef(in.readUTF());
       return new Peers.Envelope(from, incarnation, seq, sender, readMessage(in));
     } catch (IOException ex) {
       NotSerializableException n = new NotSerializableException("corrupt peer message: "
