@@ -155,7 +155,7 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
     }
     refusals = 0;
     connectedNanos = System.nanoTime();
-    ctx.getLog().debug("watching leader {}'s peer port {}", leaderId, address);
+    ctx.getLog().info("watching leader {}'s peer port {}", leaderId, address);
     read();
     return this;
   }
@@ -182,7 +182,10 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
     if (c.channel() != channel) {
       return this;
     }
-    boolean wasShort = System.nanoTime() - connectedNanos < SHORT_LIVED.toNanos();
+    long lived = System.nanoTime() - connectedNanos;
+    ctx.getLog().info("leader {}'s peer port ended a connection after {} ms; connecting again",
+        leaderId, lived / 1_000_000);
+    boolean wasShort = lived < SHORT_LIVED.toNanos();
     shortLived = wasShort ? shortLived + 1 : 0;
     if (shortLived >= SHORT_LIVED_IN_A_ROW) {
       closeQuietly(channel);
@@ -201,6 +204,7 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
     closeQuietly(channel);
     channel = null;
     if (!refused(f.cause())) {
+      ctx.getLog().debug("connect to leader {}'s peer port failed: {}", leaderId, f.cause());
       refusals = 0;
       timers.startSingleTimer(new Connect(), OTHER_FAILURE_RETRY);
       return this;
