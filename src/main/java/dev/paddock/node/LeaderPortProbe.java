@@ -42,6 +42,8 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
 
   private record Connect() implements Command {}
 
+  private record ConnectTimedOut(AsynchronousSocketChannel channel) implements Command {}
+
   /** Two refusals a few ms apart, so one refused connect during a restart of the port is not enough. */
   static final int REFUSALS = 2;
   static final Duration REFUSAL_RECHECK = Duration.ofMillis(5);
@@ -50,6 +52,13 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
   /** A port that keeps closing fresh connections is not hammered. */
   static final Duration SHORT_LIVED = Duration.ofSeconds(1);
   static final int SHORT_LIVED_IN_A_ROW = 3;
+  /**
+   * A SYN that reaches a port while its dying process tears the listener down can be dropped,
+   * and the kernel resends it only after a second: such a connect is abandoned and tried
+   * afresh, a few times, before the probe settles for connects that may take long.
+   */
+  static final Duration QUICK_CONNECT = Duration.ofMillis(100);
+  static final int QUICK_CONNECTS = 10;
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
@@ -61,6 +70,7 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
   private long connectedNanos;
   private int refusals;
   private int shortLived;
+  private int quickConnects;
 
   /**
    * @param follower told {@link FollowerActor.LeaderGone} when the leader's port refuses
@@ -108,6 +118,7 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
           return this;
         })
         .onMessage(Connected.class, this::onConnected)
+        .onMessage(ConnectTimedOut.class, this::onConnectTimedOut)
         .onMessage(ConnectFailed.class, this::onConnectFailed)
         .onMessage(Readable.class, r -> {
           if (r.channel() == channel) {
@@ -135,6 +146,9 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
       return;
     }
     channel = ch;
+    if (quickConnects < QUICK_CONNECTS) {
+      timers.startSingleTimer(ConnectTimedOut.class, new ConnectTimedOut(ch), QUICK_CONNECT);
+    }
     ch.connect(address, null, new CompletionHandler<Void, Void>() {
       @Override
       public void completed(Void result, Void attachment) {
@@ -153,7 +167,9 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
       closeQuietly(c.channel());
       return this;
     }
+    timers.cancel(ConnectTimedOut.class);
     refusals = 0;
+    quickConnects = 0;
     connectedNanos = System.nanoTime();
     ctx.getLog().info("watching leader {}'s peer port {}", leaderId, address);
     read();
@@ -197,10 +213,19 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
     return this;
   }
 
+  private Behavior<Command> onConnectTimedOut(ConnectTimedOut t) {
+    if (t.channel() == channel) {
+      quickConnects++;
+      connect();
+    }
+    return this;
+  }
+
   private Behavior<Command> onConnectFailed(ConnectFailed f) {
     if (f.channel() != channel) {
       return this;
     }
+    timers.cancel(ConnectTimedOut.class);
     closeQuietly(channel);
     channel = null;
     if (!refused(f.cause())) {
