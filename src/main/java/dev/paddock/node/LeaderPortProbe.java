@@ -53,9 +53,9 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
   static final Duration SHORT_LIVED = Duration.ofSeconds(1);
   static final int SHORT_LIVED_IN_A_ROW = 3;
   /**
-   * A SYN that reaches a port while its dying process tears the listener down can be dropped,
-   * and the kernel resends it only after a second: such a connect is abandoned and tried
-   * afresh, a few times, before the probe settles for connects that may take long.
+   * A connect that reaches a port while its dying process tears the listener down can be reset
+   * or its SYN dropped (the kernel resends it only after a second): such a connect is tried
+   * afresh at once, a few times, before the probe settles for slow connects and retries.
    */
   static final Duration QUICK_CONNECT = Duration.ofMillis(100);
   static final int QUICK_CONNECTS = 10;
@@ -231,7 +231,9 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
     if (!refused(f.cause())) {
       ctx.getLog().debug("connect to leader {}'s peer port failed: {}", leaderId, f.cause());
       refusals = 0;
-      timers.startSingleTimer(new Connect(), OTHER_FAILURE_RETRY);
+      // A dying process's listener resets the connects it had queued; the next one is refused.
+      timers.startSingleTimer(new Connect(), quickConnects++ < QUICK_CONNECTS
+          ? REFUSAL_RECHECK : OTHER_FAILURE_RETRY);
       return this;
     }
     if (++refusals < REFUSALS) {
