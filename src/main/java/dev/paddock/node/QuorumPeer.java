@@ -419,12 +419,16 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         (roleRef, writes) -> self.tell(new Serving(writes, roleRef)),
         new SnapPacing(settings.snapChunkBytes(), settings.snapWindow()),
         settings.dataDir().resolve("snap-incoming.tmp"));
-    ActorRef<?> child = leading
-        ? getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1))
-        : getContext().spawn(FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),
-            (settings.isObserver() ? "observer-" : "follower-") + (electionClock + 1));
-    role = child;
-    getContext().watch(child);
+    if (leading) {
+      role = getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1));
+    } else {
+      ActorRef<FollowerActor.Command> follower = getContext().spawn(
+          FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),
+          (settings.isObserver() ? "observer-" : "follower-") + (electionClock + 1));
+      LeaderPortProbe.spawnFor(getContext(), settings, leader.leaderId(), follower);
+      role = follower;
+    }
+    getContext().watch(role);
   }
 
   private Behavior<Command> onServing(Serving s) {

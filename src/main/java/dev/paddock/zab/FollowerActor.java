@@ -29,6 +29,9 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
 
   public record PeerLost(int peer) implements Command {}
 
+  /** A connect to {@code leaderId}'s peer port was refused: its process is gone. */
+  public record LeaderGone(int leaderId) implements Command {}
+
   private record FromSession(WritePath request) implements Command {}
 
   private record FromLog(LogBatcher.Logged logged) implements Command {}
@@ -91,6 +94,7 @@ public final class FollowerActor extends AbstractBehavior<FollowerActor.Command>
     return newReceiveBuilder()
         .onMessage(FromPeer.class, f -> step(new ZabEvent.Received(f.from(), f.packet())))
         .onMessage(PeerLost.class, p -> step(new ZabEvent.LinkLost(p.peer())))
+        .onMessage(LeaderGone.class, g -> step(new ZabEvent.LeaderGone(g.leaderId())))
         .onMessage(FromSession.class, f -> step(LeaderActor.fromSession(f.request())))
         .onMessage(FromLog.class, f -> step(new ZabEvent.Logged(f.logged().lastZxid())))
         .onMessage(ControlDone.class, d -> step(shell.confirmed()))

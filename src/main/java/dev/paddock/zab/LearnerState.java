@@ -101,6 +101,10 @@ public final class LearnerState {
       if (l.peer() == leaderId) {
         stepDown("lost the link to the leader");
       }
+    } else if (event instanceof ZabEvent.LeaderGone g) {
+      if (g.leaderId() == leaderId) {
+        stepDown("leader " + leaderId + "'s port refuses connections");
+      }
     } else if (event instanceof ZabEvent.ClientWrite w) {
       if (phase == Phase.BROADCAST) {
         send(new Packet.ForwardWrite(connection, ++forwardSeq, w.request()));

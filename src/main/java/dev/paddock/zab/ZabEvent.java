@@ -16,6 +16,13 @@ public sealed interface ZabEvent {
   /** FIFO delivery from {@code peer} broke (a gap, a new incarnation, or it is unreachable). */
   record LinkLost(int peer) implements ZabEvent {}
 
+  /**
+   * A connect to {@code leaderId}'s peer port was refused: its process is gone (a paused or
+   * cut-off leader still accepts connects, or lets them time out), so waiting out the
+   * heartbeat silence would only add to the fail-over.
+   */
+  record LeaderGone(int leaderId) implements ZabEvent {}
+
   /** A write from a session on this server. */
   record ClientWrite(WriteRequest request) implements ZabEvent {}
 
