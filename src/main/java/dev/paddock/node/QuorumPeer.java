@@ -24,11 +24,8 @@ import dev.paddock.zab.CrashPoints;
 import dev.paddock.zab.FollowerActor;
 import dev.paddock.zab.LeaderActor;
 import dev.paddock.zab.Packet;
-import dev.paddock.zab.RoleConfig;
 import dev.paddock.zab.SnapPacing;
 import dev.paddock.zab.Zab;
-import dev.paddock.zab.ZabBugs;
-import dev.paddock.zab.ZabTimers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -409,12 +406,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     state = leading ? ServerState.LEADING
         : settings.isObserver() ? ServerState.OBSERVING : ServerState.FOLLOWING;
     ActorRef<Command> self = getContext().getSelf();
-    RoleConfig roleConfig = new RoleConfig(settings.myId(), voters, observers,
-        new ZabTimers(settings.tickTime(), settings.initLimit(), settings.syncLimit(),
-            settings.leaderBeat(), settings.leaderTimeout()),
-        // The leader's DIFF history is bounded like the log behind a snapshot.
-        settings.maxBuffer(), settings.diffWindow(), settings.snapSizeLimit(), 1, ZabBugs.NONE);
-    Zab zab = new Zab(roleConfig, fresh, log, snapshots, tree, view, sessions, peers,
+    Zab zab = new Zab(settings.forRole(voters, observers), fresh, log, snapshots, tree, view, sessions, peers,
         settings.containerCheckInterval(), crashPoints,
         (roleRef, writes) -> self.tell(new Serving(writes, roleRef)),
         new SnapPacing(settings.snapChunkBytes(), settings.snapWindow()),

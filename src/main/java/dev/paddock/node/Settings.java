@@ -3,6 +3,9 @@ package dev.paddock.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.paddock.wire.ClientPortSettings;
+import dev.paddock.zab.RoleConfig;
+import dev.paddock.zab.ZabBugs;
+import dev.paddock.zab.ZabTimers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,5 +250,13 @@ public record Settings(
     if (port < 1 || port > 65535) {
       throw new ConfigError(key, "must be a port in [1, 65535], was " + port);
     }
+  }
+
+  /** What a leader or learner role of this server runs with. */
+  public RoleConfig forRole(Set<Integer> voters, Set<Integer> observers) {
+    return new RoleConfig(myId, voters, observers,
+        new ZabTimers(tickTime, initLimit, syncLimit, leaderBeat, leaderTimeout),
+        // The leader's DIFF history is bounded like the log behind a snapshot.
+        maxBuffer, diffWindow, snapSizeLimit, 1, ZabBugs.NONE);
   }
 }
