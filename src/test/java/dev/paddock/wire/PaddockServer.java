@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /** A standalone Paddock in this JVM with its client port on an ephemeral port. */
 final class PaddockServer implements AutoCloseable {
@@ -76,6 +77,13 @@ final class PaddockServer implements AutoCloseable {
   static ZooKeeper connect(String connectString, int timeoutMs,
       BlockingQueue<WatchedEvent> events, BlockingQueue<Watcher.Event.KeeperState> states)
       throws Exception {
+    return connect(connectString, timeoutMs, events, states, new ZKClientConfig());
+  }
+
+  /** As above, with the client's own settings (TLS, for one). */
+  static ZooKeeper connect(String connectString, int timeoutMs,
+      BlockingQueue<WatchedEvent> events, BlockingQueue<Watcher.Event.KeeperState> states,
+      ZKClientConfig config) throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     Watcher w = e -> {
       if (e.getType() == Watcher.Event.EventType.None) {
@@ -88,7 +96,7 @@ final class PaddockServer implements AutoCloseable {
         events.add(e);
       }
     };
-    ZooKeeper zk = new ZooKeeper(connectString, timeoutMs, w);
+    ZooKeeper zk = new ZooKeeper(connectString, timeoutMs, w, config);
     if (!connected.await(20, TimeUnit.SECONDS)) {
       zk.close();
       throw new AssertionError("client did not connect to " + connectString);

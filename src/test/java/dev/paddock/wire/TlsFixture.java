@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -85,23 +83,7 @@ final class TlsFixture {
   /** A client connected over TLS; its events (other than connection state) go to events. */
   ZooKeeper connect(int port, Path keyStore, BlockingQueue<WatchedEvent> events,
       BlockingQueue<Watcher.Event.KeeperState> states) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    Watcher w = e -> {
-      if (e.getType() == Watcher.Event.EventType.None) {
-        if (connected.getCount() > 0 && e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-          connected.countDown();
-        } else {
-          states.add(e.getState());
-        }
-      } else {
-        events.add(e);
-      }
-    };
-    ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, w, clientConfig(keyStore));
-    if (!connected.await(20, TimeUnit.SECONDS)) {
-      zk.close();
-      throw new AssertionError("client did not connect over TLS to port " + port);
-    }
-    return zk;
+    return PaddockServer.connect("127.0.0.1:" + port, 30_000, events, states,
+        clientConfig(keyStore));
   }
 }
