@@ -20,6 +20,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -39,6 +42,7 @@ public final class Ensemble implements AutoCloseable {
   private final int observers;
   private final Map<String, Object> overrides;
   private final int[] peerPorts;
+  private static final Duration SLOW_STOP = Duration.ofSeconds(10);
   private final Map<Integer, ActorTestKit> kits = new HashMap<>();
   private final Map<Integer, ActorRef<QuorumPeer.Command>> peers = new HashMap<>();
   private final Map<Integer, CrashPoints> crashPoints = new HashMap<>();
@@ -157,8 +161,37 @@ public final class Ensemble implements AutoCloseable {
     peers.remove(id);
     crashPoints.remove(id);
     if (kit != null) {
-      kit.shutdownTestKit();
+      stop(id, kit);
     }
+  }
+
+  /**
+   * Stops a server's actor system. One that has not stopped after {@link #SLOW_STOP} writes
+   * every thread's stack to the test output before the wait goes on (to the testkit's
+   * shutdown bound), so a stop that hangs on a loaded machine can be read afterwards.
+   */
+  private static void stop(int id, ActorTestKit kit) {
+    var stopped = kit.system().getWhenTerminated().toCompletableFuture();
+    kit.system().terminate();
+    try {
+      stopped.get(SLOW_STOP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      StringBuilder dump = new StringBuilder("server " + id + " has not stopped after "
+          + SLOW_STOP.toSeconds() + " s; its JVM's threads:\n");
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        dump.append('"').append(thread.getName()).append("\" ").append(thread.getState())
+            .append('\n');
+        for (StackTraceElement frame : stack) {
+          dump.append("    at ").append(frame).append('\n');
+        }
+      });
+      System.err.println(dump);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    kit.shutdownTestKit();
   }
 
   public void restart(int id) {
