@@ -35,9 +35,17 @@ public final class ElectionActor extends AbstractBehavior<ElectionActor.Command>
   public static Behavior<Command> create(int myId, Set<Integer> voters, Set<Integer> everyone,
       boolean observer, Vote self, long lastClock, ActorRef<Peers.Command> peers,
       ActorRef<Elected> parent, ElectionRound.Timing timing) {
+    return create(myId, voters, Set.of(), everyone, observer, self, lastClock, peers, parent,
+        timing);
+  }
+
+  /** @param gone voters seen gone before this election (see {@link ElectionRound}) */
+  public static Behavior<Command> create(int myId, Set<Integer> voters, Set<Integer> gone,
+      Set<Integer> everyone, boolean observer, Vote self, long lastClock,
+      ActorRef<Peers.Command> peers, ActorRef<Elected> parent, ElectionRound.Timing timing) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ElectionActor(ctx, timers,
-        new ElectionRound(myId, voters, everyone, observer, self, lastClock, timing), peers,
-        parent).begin()));
+        new ElectionRound(myId, voters, gone, everyone, observer, self, lastClock, timing),
+        peers, parent).begin()));
   }
 
   private ElectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,

@@ -43,9 +43,19 @@ public final class ElectionRound {
 
   public ElectionRound(int myId, Set<Integer> voters, Set<Integer> everyone, boolean observer,
       Vote self, long lastClock, Timing timing) {
+    this(myId, voters, Set.of(), everyone, observer, self, lastClock, timing);
+  }
+
+  /**
+   * @param gone voters whose process was seen gone before this election (their peer port
+   *     refused connects): once every other voter agrees, the round ends without waiting the
+   *     finalize period for their votes
+   */
+  public ElectionRound(int myId, Set<Integer> voters, Set<Integer> gone, Set<Integer> everyone,
+      boolean observer, Vote self, long lastClock, Timing timing) {
     this.myId = myId;
     this.everyone = everyone.stream().sorted().toList();
-    this.state = new ElectionState(myId, voters, observer, self, lastClock);
+    this.state = new ElectionState(myId, voters, gone, observer, self, lastClock);
     this.timing = timing;
     this.resend = timing.finalizeWait();
   }

@@ -17,6 +17,7 @@ public final class ElectionState {
 
   private final int myId;
   private final Set<Integer> voters;
+  private final Set<Integer> gone;
   private final boolean observer;
   private final Vote self;
   private long clock;
@@ -26,8 +27,18 @@ public final class ElectionState {
 
   public ElectionState(int myId, Set<Integer> voters, boolean observer, Vote self,
       long lastClock) {
+    this(myId, voters, Set.of(), observer, self, lastClock);
+  }
+
+  /**
+   * @param gone voters whose process was seen gone (their port refused connects) before this
+   *     election: their vote is not waited for unless it comes
+   */
+  public ElectionState(int myId, Set<Integer> voters, Set<Integer> gone, boolean observer,
+      Vote self, long lastClock) {
     this.myId = myId;
     this.voters = Set.copyOf(voters);
+    this.gone = Set.copyOf(gone);
     this.observer = observer;
     this.self = self;
     this.clock = lastClock + 1;
@@ -66,6 +77,7 @@ public final class ElectionState {
 
   private Step receiveLooking(int from, Notification n) {
     boolean broadcast = false;
+    boolean reply = false;
     if (n.electionEpoch() > clock) {
       clock = n.electionEpoch();
       round.clear();
@@ -76,15 +88,21 @@ public final class ElectionState {
     } else if (VoteOrder.supersedes(n.vote(), proposal)) {
       proposal = n.vote();
       broadcast = true;
+    } else if (!n.vote().equals(proposal)) {
+      // The sender may have started looking after this server's broadcast went by (it drops
+      // what comes before its election does): tell it the better vote now, not at the resend.
+      reply = true;
     }
     round.put(from, n.vote());
     round.put(myId, proposal);
-    if (everyVoterAgrees()) {
-      // Nothing better can arrive in this round: no need to wait the finalize period.
+    if (everyVoterAgrees() && hasQuorum(round, proposal)) {
+      // Nothing better can arrive in this round: no need to wait the finalize period. A
+      // server whose process was gone may come back with a better vote; waiting for it
+      // could change who leads, never what was committed (every quorum holds that).
       return new Step(broadcast, false, null, proposal);
     }
     Vote candidate = hasQuorum(round, proposal) ? proposal : null;
-    return new Step(broadcast, false, candidate, null);
+    return new Step(broadcast, reply, candidate, null);
   }
 
   private Step receiveSettled(int from, Notification n) {
@@ -128,9 +146,11 @@ public final class ElectionState {
     return v.equals(proposal) && hasQuorum(round, v);
   }
 
+  /** Every voter's vote is in and agrees, leaving out gone ones that have not voted. */
   private boolean everyVoterAgrees() {
     for (int v : voters) {
-      if (!proposal.equals(round.get(v))) {
+      Vote vote = round.get(v);
+      if (vote == null ? !gone.contains(v) : !proposal.equals(vote)) {
         return false;
       }
     }

@@ -65,6 +65,7 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
   private final int leaderId;
   private final InetSocketAddress address;
   private final ActorRef<FollowerActor.Command> follower;
+  private final ActorRef<Gone> witness;
   private final ByteBuffer sink = ByteBuffer.allocate(256);
   private AsynchronousSocketChannel channel;
   private long connectedNanos;
@@ -72,19 +73,24 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
   private int shortLived;
   private int quickConnects;
 
+  /** Told, before the follower, that the leader's process is gone. */
+  public record Gone(int serverId) {}
+
   /**
    * @param follower told {@link FollowerActor.LeaderGone} when the leader's port refuses
    *     connects; the probe ends with it
+   * @param witness told {@link Gone} first, so the next election need not wait for the
+   *     leader's vote
    */
   public static Behavior<Command> create(int leaderId, InetSocketAddress address,
-      ActorRef<FollowerActor.Command> follower) {
+      ActorRef<FollowerActor.Command> follower, ActorRef<Gone> witness) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new LeaderPortProbe(ctx, timers, leaderId, address, follower)));
+        new LeaderPortProbe(ctx, timers, leaderId, address, follower, witness)));
   }
 
   /** Watches {@code follower}'s leader, if it is configured; wired beside the follower. */
   static void spawnFor(ActorContext<?> ctx, Settings settings, int leaderId,
-      ActorRef<FollowerActor.Command> follower) {
+      ActorRef<FollowerActor.Command> follower, ActorRef<Gone> witness) {
     for (ServerSpec s : settings.servers()) {
       if (s.id() == leaderId) {
         InetSocketAddress address = new InetSocketAddress(s.host(), s.peerPort());
@@ -93,19 +99,21 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
               leaderId, s.host());
           return;
         }
-        ctx.spawnAnonymous(create(leaderId, address, follower));
+        ctx.spawnAnonymous(create(leaderId, address, follower, witness));
       }
     }
   }
 
   private LeaderPortProbe(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      int leaderId, InetSocketAddress address, ActorRef<FollowerActor.Command> follower) {
+      int leaderId, InetSocketAddress address, ActorRef<FollowerActor.Command> follower,
+      ActorRef<Gone> witness) {
     super(ctx);
     this.ctx = ctx;
     this.timers = timers;
     this.leaderId = leaderId;
     this.address = address;
     this.follower = follower;
+    this.witness = witness;
     ctx.watch(follower);
     connect();
   }
@@ -241,6 +249,7 @@ public final class LeaderPortProbe extends AbstractBehavior<LeaderPortProbe.Comm
       return this;
     }
     ctx.getLog().warn("leader {}'s peer port {} refuses connections", leaderId, address);
+    witness.tell(new Gone(leaderId));
     follower.tell(new FollowerActor.LeaderGone(leaderId));
     return Behaviors.stopped();
   }

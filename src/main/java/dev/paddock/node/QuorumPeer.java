@@ -12,7 +12,6 @@ import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.storage.JournalStats;
-import dev.paddock.storage.SnapshotStats;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeView;
@@ -26,7 +25,6 @@ import dev.paddock.zab.LeaderActor;
 import dev.paddock.zab.Packet;
 import dev.paddock.zab.SnapPacing;
 import dev.paddock.zab.Zab;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -117,6 +115,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record LookAgain() implements Command {}
 
+  private record ServerGone(int id) implements Command {}
+
   private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
 
   private final Settings settings;
@@ -125,6 +125,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private final Set<Integer> voters = new HashSet<>();
   private final Set<Integer> observers = new HashSet<>();
   private final Set<Integer> everyone = new HashSet<>();
+  /** Voters whose process was seen gone since the last election began. */
+  private final Set<Integer> gone = new HashSet<>();
   private ActorRef<Peers.Command> peers;
   private ActorRef<TxnLog.Command> log;
   private ActorRef<TreeSnapshotter.Command> snapshots;
@@ -154,21 +156,13 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   public static Behavior<Command> create(Settings settings, CrashPoints crashPoints) {
     return Behaviors.setup(ctx -> {
-      String refusal = StartupChecks.beforeStorage(journalDir(ctx), snapshotDir(ctx));
+      String refusal = StartupChecks.beforeStorage(ctx.getSystem());
       if (refusal != null) {
         ctx.getLog().error(refusal);
         return Behaviors.stopped();
       }
       return Behaviors.withTimers(timers -> new QuorumPeer(ctx, timers, settings, crashPoints));
     });
-  }
-
-  private static Path journalDir(ActorContext<?> ctx) {
-    return Path.of(ctx.getSystem().settings().config().getString(JOURNAL + ".dir"));
-  }
-
-  private static Path snapshotDir(ActorContext<?> ctx) {
-    return Path.of(ctx.getSystem().settings().config().getString(SNAPSHOTS + ".dir"));
   }
 
   private QuorumPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
@@ -288,6 +282,10 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           lookForLeader();
           return this;
         })
+        .onMessage(ServerGone.class, g -> {
+          gone.add(g.id());
+          return this;
+        })
         .onSignal(Terminated.class, t -> onRoleEnded(t.getRef()))
         .build();
   }
@@ -302,9 +300,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     long treeZxid = recoveredTree.tree() == null ? 0 : recoveredTree.tree().zxid();
     if (tree == null) {
-      String refusal = StartupChecks.afterRecovery(journalDir(getContext()),
-          snapshotDir(getContext()), recoveredLog, recoveredTree,
-          SnapshotStats.forPlugin(getContext().getSystem(), SNAPSHOTS).unreadable());
+      String refusal = StartupChecks.afterRecovery(getContext().getSystem(), recoveredLog,
+          recoveredTree);
       if (refusal != null) {
         return refuse(refusal);
       }
@@ -365,12 +362,13 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     }
     if (election == null) {
       Vote self = new Vote(settings.myId(), fresh.lastZxid(), fresh.currentEpoch());
-      election = getContext().spawn(ElectionActor.create(settings.myId(), voters, everyone,
-          settings.isObserver(), self, electionClock, peers,
+      election = getContext().spawn(ElectionActor.create(settings.myId(), voters,
+          Set.copyOf(gone), everyone, settings.isObserver(), self, electionClock, peers,
           getContext().messageAdapter(ElectionActor.Elected.class, ElectedMsg::new),
           new ElectionRound.Timing(Duration.ofMillis(200),
               Duration.ofMillis(Math.max(400, settings.tickMs() * 2L)))),
           "election-" + (electionClock + 1));
+      gone.clear();
       getContext().watch(election);
     }
     return this;
@@ -417,7 +415,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       ActorRef<FollowerActor.Command> follower = getContext().spawn(
           FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),
           (settings.isObserver() ? "observer-" : "follower-") + (electionClock + 1));
-      LeaderPortProbe.spawnFor(getContext(), settings, leader.leaderId(), follower);
+      LeaderPortProbe.spawnFor(getContext(), settings, leader.leaderId(), follower, getContext()
+          .messageAdapter(LeaderPortProbe.Gone.class, g -> new ServerGone(g.serverId())));
       role = follower;
     }
     getContext().watch(role);
@@ -534,8 +533,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       return refuse(corruption);
     }
     if (tree == null && recoveredTree == null) {
-      String refusal = StartupChecks.snapshotsUnreadable(snapshotDir(getContext()),
-          SnapshotStats.forPlugin(getContext().getSystem(), SNAPSHOTS).unreadable());
+      String refusal = StartupChecks.snapshotsUnreadable(getContext().getSystem());
       if (refusal != null) {
         return refuse(refusal);
       }

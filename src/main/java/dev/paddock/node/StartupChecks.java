@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Why a server must not start on the storage it found, as the one line an operator reads: what
@@ -21,6 +22,18 @@ final class StartupChecks {
       + "server's data and log directories so that it syncs from the ensemble";
 
   private StartupChecks() {}
+
+  static Path journalDir(ActorSystem<?> system) {
+    return Path.of(system.settings().config().getString(QuorumPeer.JOURNAL + ".dir"));
+  }
+
+  static Path snapshotDir(ActorSystem<?> system) {
+    return Path.of(system.settings().config().getString(QuorumPeer.SNAPSHOTS + ".dir"));
+  }
+
+  static String beforeStorage(ActorSystem<?> system) {
+    return beforeStorage(journalDir(system), snapshotDir(system));
+  }
 
   /** Before the journal opens (it would create an empty log in a missing directory). */
   static String beforeStorage(Path journalDir, Path snapshotDir) {
@@ -37,6 +50,11 @@ final class StartupChecks {
     return "refusing to start: " + snapshotDir + " holds tree snapshots but the transaction log "
         + "directory " + journalDir + " " + what + "; starting would lose every txn after the "
         + "newest snapshot (check paddock.data-log-dir and that its disk is mounted). " + REMEDY;
+  }
+
+  static String afterRecovery(ActorSystem<?> system, TxnLog.Snapshot log, StoredTree tree) {
+    return afterRecovery(journalDir(system), snapshotDir(system), log, tree,
+        SnapshotStats.forPlugin(system, QuorumPeer.SNAPSHOTS).unreadable());
   }
 
   /** After both recovered, on the first start. */
@@ -59,6 +77,11 @@ final class StartupChecks {
           + " does not belong to the transaction log in " + journalDir + ": "
           + problem.detail() + ". " + REMEDY;
     };
+  }
+
+  static String snapshotsUnreadable(ActorSystem<?> system) {
+    return snapshotsUnreadable(snapshotDir(system),
+        SnapshotStats.forPlugin(system, QuorumPeer.SNAPSHOTS).unreadable());
   }
 
   /** When the snapshot store gave up: every snapshot it has is unreadable. */

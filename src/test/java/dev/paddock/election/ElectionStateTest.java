@@ -214,4 +214,42 @@ class ElectionStateTest {
     ElectionState.Step all = s.receive(2, looking(best, 1));
     assertEquals(best, all.decided());
   }
+
+  @Test
+  void doesNotWaitForTheVoteOfAServerSeenGone() {
+    Vote best = new Vote(3, 9, 2);
+    ElectionState s = new ElectionState(2, THREE, Set.of(1), false, new Vote(2, 5, 2), 0);
+    assertEquals(best, s.receive(3, looking(best, 1)).decided(),
+        "the only other voter alive agrees: nothing better can come");
+  }
+
+  @Test
+  void aServerSeenGoneThatVotesAfterAllIsWaitedForLikeAnyOther() {
+    Vote best = new Vote(3, 9, 2);
+    ElectionState s = new ElectionState(2, THREE, Set.of(1), false, new Vote(2, 5, 2), 0);
+    assertNull(s.receive(1, looking(new Vote(1, 4, 1), 1)).decided());
+    ElectionState.Step step = s.receive(3, looking(best, 1));
+    assertNull(step.decided(), "server 1 came back and still votes for itself");
+    assertEquals(best, step.candidate());
+    assertEquals(best, s.receive(1, looking(best, 1)).decided());
+  }
+
+  @Test
+  void serversSeenGoneDoNotMakeAQuorum() {
+    Vote self = new Vote(3, 9, 2);
+    ElectionState s = new ElectionState(3, FIVE, Set.of(1, 2, 4), false, self, 0);
+    ElectionState.Step step = s.receive(5, looking(self, 1));
+    assertNull(step.decided(), "two of five agree");
+    assertNull(step.candidate());
+  }
+
+  @Test
+  void answersAWorseVoteOfThisRoundWithItsOwn() {
+    Vote mine = new Vote(2, 9, 2);
+    ElectionState s = new ElectionState(2, THREE, false, mine, 0);
+    ElectionState.Step worse = s.receive(1, looking(new Vote(1, 9, 2), 1));
+    assertTrue(worse.replyToSender(), "the sender may not have heard this server's vote");
+    assertFalse(worse.broadcast());
+    assertFalse(s.receive(3, looking(mine, 1)).replyToSender(), "it already agrees");
+  }
 }

@@ -44,25 +44,30 @@ class LeaderPortProbeTest {
   @Test
   void aPortThatGoesAwayIsReportedAsTheLeaderGone() throws Exception {
     TestProbe<FollowerActor.Command> follower = KIT.createTestProbe();
+    TestProbe<LeaderPortProbe.Gone> witness = KIT.createTestProbe();
     ServerSocket server = listen();
-    KIT.spawn(LeaderPortProbe.create(7, addressOf(server), follower.getRef()));
+    KIT.spawn(LeaderPortProbe.create(7, addressOf(server), follower.getRef(), witness.getRef()));
     Socket accepted = server.accept();
     // A killed process: its listening socket and its connections close together.
     server.close();
     accepted.close();
     assertEquals(new FollowerActor.LeaderGone(7),
         follower.expectMessageClass(FollowerActor.LeaderGone.class, WAIT));
+    assertEquals(new LeaderPortProbe.Gone(7), witness.receiveMessage(WAIT));
   }
 
   @Test
   void aConnectionThatEndsWhileThePortStillAcceptsIsNotReported() throws Exception {
     TestProbe<FollowerActor.Command> follower = KIT.createTestProbe();
+    TestProbe<LeaderPortProbe.Gone> witness = KIT.createTestProbe();
     try (ServerSocket server = listen()) {
-      var probe = KIT.spawn(LeaderPortProbe.create(7, addressOf(server), follower.getRef()));
+      var probe = KIT.spawn(LeaderPortProbe.create(7, addressOf(server), follower.getRef(),
+          witness.getRef()));
       server.accept().close();
       try (Socket again = server.accept()) {
         assertTrue(again.isConnected(), "the probe did not reconnect");
         follower.expectNoMessage(Duration.ofMillis(300));
+        witness.expectNoMessage(Duration.ZERO);
       } finally {
         KIT.stop(probe, WAIT);
       }
@@ -85,7 +90,8 @@ class LeaderPortProbeTest {
 
   private static Socket acceptFrom(ServerSocket server, TestProbe<FollowerActor.Command> follower)
       throws IOException {
-    KIT.spawn(LeaderPortProbe.create(7, addressOf(server), follower.getRef()));
+    KIT.spawn(LeaderPortProbe.create(7, addressOf(server), follower.getRef(),
+        KIT.<LeaderPortProbe.Gone>createTestProbe().getRef()));
     return server.accept();
   }
 

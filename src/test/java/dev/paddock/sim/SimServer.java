@@ -28,8 +28,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One simulated server: what {@code QuorumPeer} and the role actors do, with the production
@@ -54,6 +56,8 @@ final class SimServer implements SimDisk.Owner {
   private DataTree tree;
   private int untilSnapshot;
   private ElectionRound election;
+  /** Voters whose process this one saw gone (a refused peer port) since its last election. */
+  private final Set<Integer> gone = new HashSet<>();
   private final Map<ElectionRound.Timer, Long> electionTimers = new HashMap<>();
   private LeaderState leader;
   private LearnerState learner;
@@ -147,14 +151,36 @@ final class SimServer implements SimDisk.Owner {
     }
     sim.trace.add("s" + id + " CRASH (" + why + ")");
     up = false;
+    long dead = incarnation;
+    for (SimServer other : sim.servers()) {
+      // Its followers' probes find its peer port refusing connects, if it stays down long
+      // enough for two refused connects.
+      sim.sched.after(sim.random.nextInt(1, 100) * 1_000_000L, () -> {
+        if (!up && incarnation == dead && other != this) {
+          other.portRefused(id);
+        }
+      });
+    }
     stopRoles();
     // A new process starts its election clock and vote afresh.
     electionClock = 0;
     currentVote = null;
     pausedWork.clear();
     pausedUntil = 0;
+    gone.clear();
     disk.crash();
     sessions.dropAll();
+  }
+
+  /** A follower of {@code leaderId} finds its port refusing connects. */
+  private void portRefused(int leaderId) {
+    run(() -> {
+      if (learner != null && currentVote != null && currentVote.leaderId() == leaderId) {
+        sim.trace.add("s" + id + " finds s" + leaderId + "'s port closed");
+        gone.add(leaderId);
+        roleStep(new ZabEvent.LeaderGone(leaderId));
+      }
+    });
   }
 
   /** Whatever role or election ran ends, with its timers and queues. */
@@ -211,8 +237,9 @@ final class SimServer implements SimDisk.Owner {
     }
     TxnLog.Snapshot log = disk.logState();
     Vote self = new Vote(id, log.lastZxid(), log.currentEpoch());
-    election = new ElectionRound(id, sim.voters(), sim.voters(), false, self, electionClock,
-        new ElectionRound.Timing(Duration.ofMillis(200), Duration.ofMillis(400)));
+    election = new ElectionRound(id, sim.voters(), Set.copyOf(gone), sim.voters(), false, self,
+        electionClock, new ElectionRound.Timing(Duration.ofMillis(200), Duration.ofMillis(400)));
+    gone.clear();
     electionTimers.clear();
     electionEffects(election.start());
   }
