@@ -51,9 +51,14 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
 
   public record Detach(long sessionId, ActorRef<SessionActor.Command> session) implements Command {}
 
-  /** Replaces the whole tree (SNAP sync); watches of every session fire as ZooKeeper's do not, so
-   * sessions are expected to have been closed by the caller before. */
+  /**
+   * Replaces the whole tree (SNAP sync). Watches would miss what changed, so every attached
+   * session's connection ends: its client reconnects and re-registers them from its last zxid.
+   */
   public record Replace(TreeSnapshot snapshot) implements Command {}
+
+  /** Answered with {@link SessionActor.Flushed} after everything the tree was sent before. */
+  public record Flush(ActorRef<SessionActor.Command> session) implements Command {}
 
   public record GetInfo(ActorRef<Info> replyTo) implements Command {}
 
@@ -141,7 +146,15 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
           watches.removeWatcher(d.session());
           return this;
         })
+        .onMessage(Flush.class, f -> {
+          f.session().tell(new SessionActor.Flushed());
+          return this;
+        })
         .onMessage(Replace.class, r -> {
+          for (ActorRef<SessionActor.Command> session : sessions.values()) {
+            session.tell(new SessionActor.Supersede(SessionOutput.Reason.UNAVAILABLE,
+                "this server took a snapshot of the leader's tree; reconnect"));
+          }
           tree = DataTree.fromSnapshot(r.snapshot());
           reads = new TreeReads<>(tree, watches, maxReplyBytes);
           view.publish(tree.snapshot());

@@ -47,6 +47,22 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   /** The session moved to another connection; end this one without closing the session. */
   public record Supersede(SessionOutput.Reason reason, String detail) implements Command {}
 
+  /**
+   * The server lost its leader. The connection stays: requests wait, pings are answered here,
+   * for at most {@code maxHoldMs} (and a third of the session timeout) before the session's
+   * connection ends as it used to at once, so a client of a server cut off from the quorum
+   * still moves on.
+   */
+  public record Detached(long maxHoldMs) implements Command {}
+
+  /** The server serves again (a new leader, or a new role) through {@code writes}. */
+  public record Reattached(ActorRef<WritePath> writes) implements Command {}
+
+  /** The tree actor's answer to a flush: every commit it applied before has reached us. */
+  public record Flushed() implements Command {}
+
+  private record HoldExpired(long detachment) implements Command {}
+
   /** A committed txn of this session (or its expiry), from the tree actor after applying it. */
   public record Committed(TxnEntry entry, ApplyResult result, long zxid) implements Command {}
 
@@ -110,6 +126,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private final List<Id> authIds = new ArrayList<>();
   private boolean open;
   private boolean ended;
+  /** Where writes and syncs go; null while the server has no leader. */
+  private ActorRef<WritePath> writes;
+  /** The write path to take once the tree has flushed the commits of the old one. */
+  private ActorRef<WritePath> reattaching;
+  private long detachments;
   private long lastTouch;
   /**
    * A typed client's requests take places in the server's request gate here; a front door in
@@ -153,10 +174,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     this.authIds.addAll(initialIds);
     this.gate = doorGates ? null : ClientLoad.get(ctx.getSystem()).gate();
     this.audit = AuditLog.lenient(ctx.getSystem().settings().config());
+    this.writes = env.writes();
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
     if (isNew) {
-      env.writes().tell(new WritePath.SubmitWrite(
+      writes.tell(new WritePath.SubmitWrite(
           new WriteRequest(sessionId, 0, new Op.CreateSession(timeoutMs), List.of())));
     } else {
       becomeOpen(-1);
@@ -183,6 +205,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
           return this;
         })
         .onMessage(Supersede.class, s -> end(s.reason(), s.detail()))
+        .onMessage(Detached.class, this::onDetached)
+        .onMessage(Reattached.class, this::onReattached)
+        .onMessage(Flushed.class, f -> onFlushed())
+        .onMessage(HoldExpired.class, h -> h.detachment() == detachments && writes == null
+            ? end(SessionOutput.Reason.UNAVAILABLE, "no leader; reconnect") : this)
         .onSignal(Terminated.class, t -> Behaviors.stopped())
         .onSignal(PostStop.class, s -> {
           releaseAll();
@@ -232,7 +259,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   }
 
   private void sendReady() {
-    while (!waiting.isEmpty()) {
+    while (!waiting.isEmpty() && writes != null) {
       Pending p = waiting.peekFirst();
       if (!p.ordered() && orderedInFlight > 0) {
         return;
@@ -261,9 +288,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   private void send(Pending p) {
     if (p.op instanceof Op.Write w) {
-      env.writes().tell(new WritePath.SubmitWrite(new WriteRequest(sessionId, p.cxid, w, p.auth)));
+      writes.tell(new WritePath.SubmitWrite(new WriteRequest(sessionId, p.cxid, w, p.auth)));
     } else if (p.op instanceof Op.Sync) {
-      env.writes().tell(new WritePath.SubmitSync(sessionId, p.cxid));
+      writes.tell(new WritePath.SubmitSync(sessionId, p.cxid));
     } else {
       env.tree().tell(new DataTreeActor.Read(sessionId, p.cxid, (Op.Read) p.op, p.auth,
           getContext().getSelf()));
@@ -326,6 +353,51 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private void releaseAll() {
     inFlight.forEach(this::release);
     waiting.forEach(this::release);
+  }
+
+  private Behavior<Command> onDetached(Detached d) {
+    writes = null;
+    reattaching = null;
+    long hold = Math.min(d.maxHoldMs(), timeoutMs / 3L);
+    getContext().scheduleOnce(java.time.Duration.ofMillis(hold), getContext().getSelf(),
+        new HoldExpired(++detachments));
+    return this;
+  }
+
+  /**
+   * Writes sent on the old path either committed under the new leader, and the tree has told
+   * us so or will before it answers the flush, or never will: the new leader's history is all
+   * that survives of the old epochs.
+   */
+  private Behavior<Command> onReattached(Reattached r) {
+    writes = null;
+    reattaching = r.writes();
+    detachments++;
+    env.tree().tell(new DataTreeActor.Flush(getContext().getSelf()));
+    return this;
+  }
+
+  private Behavior<Command> onFlushed() {
+    if (reattaching == null || ended) {
+      return this;
+    }
+    if (!open) {
+      // Its CreateSession went to the old leader and never committed.
+      return end(SessionOutput.Reason.UNAVAILABLE, "session not created before the leader "
+          + "changed; reconnect");
+    }
+    // Reads in flight were answered before the flush; what is left went to the old leader.
+    // CONNECTIONLOSS, as a client hears for requests outstanding when a connection drops.
+    while (!inFlight.isEmpty()) {
+      Pending head = inFlight.peekFirst();
+      pollHead();
+      frontDoor.tell(new SessionOutput.Reply(head.cxid, env.view().latest().zxid(),
+          head.answer != null ? head.answer : Result.fail(Code.CONNECTION_LOSS)));
+    }
+    writes = reattaching;
+    reattaching = null;
+    sendReady();
+    return this;
   }
 
   private Behavior<Command> onAddAuth(AddAuth a) {

@@ -265,12 +265,12 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   }
 
   private Behavior<Command> onRoleChanged(RoleChanged r) {
-    if (writes != null && !writes.equals(r.writes())) {
+    if (!java.util.Objects.equals(writes, r.writes())) {
+      // Sessions keep their connections through a leader change; see SessionActor.Detached.
       for (ActorRef<SessionActor.Command> s : local.values()) {
-        s.tell(new SessionActor.Supersede(SessionOutput.Reason.UNAVAILABLE,
-            "server changed role; reconnect"));
+        s.tell(r.writes() == null ? new SessionActor.Detached(config.maxConnectHoldMs())
+            : new SessionActor.Reattached(r.writes()));
       }
-      local.clear();
     }
     writes = r.writes();
     boolean wasLeading = leading;

@@ -265,6 +265,17 @@ class DataTreeActorTest {
   }
 
   @Test
+  void replaceEndsTheConnectionsOfAttachedSessionsAndFlushAnswersInOrder() {
+    TestProbe<SessionActor.Command> s = kit.createTestProbe();
+    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    tree.tell(new DataTreeActor.Replace(new DataTree().snapshot()));
+    tree.tell(new DataTreeActor.Flush(s.ref()));
+    SessionActor.Supersede ended = s.expectMessageClass(SessionActor.Supersede.class);
+    assertEquals(SessionOutput.Reason.UNAVAILABLE, ended.reason());
+    s.expectMessage(new SessionActor.Flushed());
+  }
+
+  @Test
   void aSnapshotIsTakenOnceTheTxnsSinceTheLastOneReachTheSizeLimit() {
     DataTree t = new DataTree();
     java.util.concurrent.LinkedBlockingQueue<Long> saved =

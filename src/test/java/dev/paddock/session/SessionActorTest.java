@@ -380,4 +380,68 @@ class SessionActorTest {
     assertEquals(new DataTreeActor.Detach(ID, s), wire.receiveMessage());
     wire.expectTerminated(s);
   }
+
+  @Test
+  void aLeaderChangeKeepsTheConnectionAndRequestsWaitForTheNewLeader() {
+    ActorRef<SessionActor.Command> s = open();
+    s.tell(new SessionActor.Submit(1, setData("/a")));
+    s.tell(new SessionActor.Submit(2, setData("/b")));
+    s.tell(new SessionActor.Submit(3, new Op.GetData("/a", false)));
+    nextWrite(1);
+    nextWrite(2);
+    s.tell(new SessionActor.Detached(60_000));
+    s.tell(new SessionActor.Submit(4, setData("/c")));
+    // Pings are answered while the server has no leader; nothing goes anywhere.
+    barrier(s);
+
+    TestProbe<WritePath> newLeader = kit.createTestProbe();
+    s.tell(new SessionActor.Reattached(newLeader.ref()));
+    assertEquals(new DataTreeActor.Flush(s), wire.receiveMessage());
+    // The new leader's sync committed the first write, the tree tells so before the flush.
+    s.tell(committed(1, new Txn.SetData("/a", new byte[] {1}, 1), ApplyResult.ok("/a", STAT)));
+    s.tell(new SessionActor.Flushed());
+    expectReply(1, zxid, new Result.StatOf(STAT));
+    expectReply(2, 0, Result.fail(Code.CONNECTION_LOSS));
+    nextRead(3);
+    WriteRequest later = newLeader.expectMessageClass(WritePath.SubmitWrite.class).request();
+    assertEquals(4, later.cxid());
+    wire.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aSessionWhoseServerFindsNoLeaderInTimeEndsAsUnavailable() {
+    ActorRef<SessionActor.Command> s = open();
+    s.tell(new SessionActor.Detached(200));
+    SessionOutput.Closed closed = wire.expectMessageClass(SessionOutput.Closed.class,
+        Duration.ofSeconds(10));
+    assertEquals(SessionOutput.Reason.UNAVAILABLE, closed.reason());
+    wire.expectTerminated(s);
+  }
+
+  @Test
+  void aSessionReattachedInTimeIsNotEndedByTheHold() {
+    ActorRef<SessionActor.Command> s = open();
+    s.tell(new SessionActor.Detached(300));
+    TestProbe<WritePath> newLeader = kit.createTestProbe();
+    s.tell(new SessionActor.Reattached(newLeader.ref()));
+    assertEquals(new DataTreeActor.Flush(s), wire.receiveMessage());
+    s.tell(new SessionActor.Flushed());
+    wire.expectNoMessage(Duration.ofMillis(600));
+    s.tell(new SessionActor.Submit(1, setData("/a")));
+    assertEquals(1, newLeader.expectMessageClass(WritePath.SubmitWrite.class).request().cxid());
+  }
+
+  @Test
+  void aSessionNotYetCreatedWhenTheLeaderChangesEnds() {
+    ActorRef<SessionActor.Command> s = spawn(true, wire.ref().unsafeUpcast());
+    assertEquals(new DataTreeActor.Attach(ID, s), wire.receiveMessage());
+    next(WritePath.SubmitWrite.class);
+    s.tell(new SessionActor.Detached(60_000));
+    TestProbe<WritePath> newLeader = kit.createTestProbe();
+    s.tell(new SessionActor.Reattached(newLeader.ref()));
+    assertEquals(new DataTreeActor.Flush(s), wire.receiveMessage());
+    s.tell(new SessionActor.Flushed());
+    assertEquals(SessionOutput.Reason.UNAVAILABLE,
+        wire.expectMessageClass(SessionOutput.Closed.class).reason());
+  }
 }
