@@ -483,8 +483,8 @@ public final class Bench {
     }
     String each = r.failovers().stream()
         .map(f -> String.format(Locale.ROOT, "%.0f ms (killed %d, new leader %d, %d failed "
-            + "writes%s)", f.gapMs(), f.killedId(), f.newLeaderId(), f.failedWrites(),
-            f.errors().isEmpty() ? "" : " " + f.errors()))
+            + "writes%s; %s)", f.gapMs(), f.killedId(), f.newLeaderId(), f.failedWrites(),
+            f.errors().isEmpty() ? "" : " " + f.errors(), f.phases().describe()))
         .collect(Collectors.joining("; "));
     System.out.println(String.format(Locale.ROOT,
         "  failover, kill -9 leader -> next acknowledged write (writer on the followers): "

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Failover {
   record Round(int killedId, int newLeaderId, double gapMs, int failedWrites,
-      Map<String, Integer> errors) {}
+      Map<String, Integer> errors, FailoverPhases phases) {}
 
   private static final String PATH = "/bench-failover";
 
@@ -70,11 +70,19 @@ final class Failover {
               + "errors " + errors + "\n" + c.logTails());
         }
         int newLeader = c.awaitServing(Duration.ofSeconds(120));
-        round = new Round(c.members.get(leader).id(), c.members.get(newLeader).id(),
-            (ackedAt - killedAt) / 1e6, failed, errors);
+        double gapMs = (ackedAt - killedAt) / 1e6;
+        List<String> survivorLogs = new ArrayList<>();
+        for (int i = 0; i < c.members.size(); i++) {
+          if (i != leader) {
+            survivorLogs.add(c.members.get(i).process().log());
+          }
+        }
+        round = new Round(c.members.get(leader).id(), c.members.get(newLeader).id(), gapMs,
+            failed, errors, FailoverPhases.read(survivorLogs, killedClock, gapMs,
+                c.product.equals("Paddock")));
         Bench.progress(String.format(java.util.Locale.ROOT,
-            "    killed at %s; next acknowledged write %.0f ms later (%d failed attempts %s)",
-            killedClock, round.gapMs(), failed, errors));
+            "    killed at %s; next acknowledged write %.0f ms later (%d failed attempts %s; %s)",
+            killedClock, round.gapMs(), failed, errors, round.phases().describe()));
       }
       out.add(round);
       c.restart(leader);
