@@ -507,7 +507,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     state = ServerState.LOOKING;
     sessions.tell(new SessionTrackerActor.RoleChanged(null, false));
     getContext().getLog().info("role ended; looking for a leader");
-    timers.startSingleTimer(new LookAgain(), Duration.ofMillis(settings.standalone() ? 500 : 50));
+    // An ensemble's next election is paced by its peers' votes; only a lone server could spin.
+    timers.startSingleTimer(new LookAgain(), Duration.ofMillis(settings.standalone() ? 500 : 5));
     return this;
   }
 
