@@ -83,6 +83,20 @@ public final class SessionTable {
     return out;
   }
 
+  /**
+   * This server was not running for {@code ms} (a GC pause, a stopped VM): every deadline moves
+   * that much later, rounded up to whole ticks. Clients whose pings waited in this server's
+   * sockets meanwhile are not expired for its pause.
+   */
+  public void postpone(long ms) {
+    long shift = roundUp(ms);
+    TreeMap<Long, Set<Long>> moved = new TreeMap<>();
+    buckets.forEach((deadline, ids) -> moved.put(deadline + shift, ids));
+    buckets.clear();
+    buckets.putAll(moved);
+    bucketOf.replaceAll((id, deadline) -> deadline + shift);
+  }
+
   public boolean contains(long sessionId) {
     return timeouts.containsKey(sessionId);
   }

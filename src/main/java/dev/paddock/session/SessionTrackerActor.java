@@ -104,6 +104,7 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   private final Map<Long, ActorRef<SessionActor.Command>> local = new HashMap<>();
   private final Set<Long> touched = new HashSet<>();
   private final List<Held> held = new ArrayList<>();
+  private long lastTickNanos = System.nanoTime();
   private final Map<Long, Asking> asking = new HashMap<>();
   private long tokens;
   /** Expired here, closeSession proposed but not yet committed: no longer re-attachable. */
@@ -309,6 +310,14 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   }
 
   private Behavior<Command> onTick() {
+    long gapMs = (System.nanoTime() - lastTickNanos) / 1_000_000;
+    lastTickNanos = System.nanoTime();
+    if (gapMs > 2L * config.tickMs()) {
+      // The tick runs every tick-time: a longer gap is time this server was not running.
+      getContext().getLog().info("resumed after {} ms without running; session deadlines move "
+          + "as much", gapMs);
+      table.postpone(gapMs - config.tickMs());
+    }
     if (!asking.isEmpty()) {
       long now = System.nanoTime();
       asking.values().removeIf(a -> {

@@ -44,6 +44,8 @@ public final class LearnerState {
   private long forwardSeq;
   private long lastRound;
   private long lastHeardNanos;
+  /** When the last tick or beat ran: a long gap means this server was not running. */
+  private long lastTimerNanos;
   /** The SNAP chunk expected next; -1 when no SNAP is under way. */
   private int nextSnapChunk = -1;
 
@@ -62,6 +64,7 @@ public final class LearnerState {
     this.now = nowNanos;
     this.startedNanos = nowNanos;
     this.lastHeardNanos = nowNanos;
+    this.lastTimerNanos = nowNanos;
     this.acceptedEpoch = logState.acceptedEpoch();
     this.startAcceptedEpoch = acceptedEpoch;
     this.currentEpoch = logState.currentEpoch();
@@ -134,8 +137,10 @@ public final class LearnerState {
         send(new Packet.LearnerPing(connection, t.sessionIds(), lastRound));
       }
     } else if (event instanceof ZabEvent.Tick) {
+      resumeCheck();
       onTick();
     } else if (event instanceof ZabEvent.Beat) {
+      resumeCheck();
       onBeat();
     }
     return drain();
@@ -341,6 +346,23 @@ public final class LearnerState {
     long silent = now - lastHeardNanos;
     if (phase == Phase.BROADCAST && silent > cfg.timers().leaderTimeout().toNanos()) {
       stepDown("heard nothing from leader " + leaderId + " for " + silent / 1_000_000 + "ms");
+    }
+  }
+
+  /**
+   * Ticks and beats come at least every leader-beat. A gap of half a leader-timeout between two
+   * means this server was not running (a GC pause, a stopped VM), not that its leader went
+   * silent: what the leader sent meanwhile is still on its way in, so the leader gets a whole
+   * leader-timeout from now before its silence counts. A leader that died meanwhile is still
+   * found by its refused port, or one leader-timeout later.
+   */
+  private void resumeCheck() {
+    long gap = now - lastTimerNanos;
+    lastTimerNanos = now;
+    if (gap > cfg.timers().leaderTimeout().toNanos() / 2 && now > lastHeardNanos) {
+      log.info("resumed after {} ms without running; waiting for leader {} again", gap / 1_000_000,
+          leaderId);
+      lastHeardNanos = now;
     }
   }
 

@@ -37,6 +37,21 @@ class SessionTableTest {
   }
 
   @Test
+  void aPauseOfTheServerMovesEveryDeadlineAsMuch() {
+    SessionTable t = new SessionTable(TICK);
+    t.track(1, 1000, 0);
+    t.track(2, 2000, 0);
+    t.postpone(5000);
+    assertEquals(List.of(), t.expired(6199));
+    assertEquals(List.of(1L), t.expired(6200));
+    // A touch after the pause moves the session from its postponed bucket as from any other.
+    assertTrue(t.touch(2, 6300));
+    assertEquals(List.of(), t.expired(7200));
+    assertEquals(List.of(2L), t.expired(8400));
+    assertEquals(0, t.size());
+  }
+
+  @Test
   void touchMovesTheDeadline() {
     SessionTable t = new SessionTable(TICK);
     t.track(1, 1000, 0);

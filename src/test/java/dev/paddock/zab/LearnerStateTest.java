@@ -91,13 +91,41 @@ class LearnerStateTest {
         && s.packet() instanceof Packet.LearnerPing, "the follower stopped answering its leader");
   }
 
+  /** Beats every leader-beat for {@code span}, as a running server's timer gives them. */
+  private String beatFor(java.time.Duration span) {
+    long until = now + span.toNanos();
+    while (now < until) {
+      now += LeaderHarness.TIMERS.leaderBeat().toNanos() - 1_000_000;
+      String reason = stepDown(step(new ZabEvent.Beat()));
+      if (reason != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
   @Test
   void withoutEvidenceOnlyTheLeaderTimeoutEndsAServingFollower() {
     toBroadcast();
     step(new ZabEvent.Beat());
     assertTrue(learner.serving());
-    now += LeaderHarness.TIMERS.leaderTimeout().toNanos();
-    String reason = stepDown(step(new ZabEvent.Beat()));
+    String reason = beatFor(LeaderHarness.TIMERS.leaderTimeout().multipliedBy(2));
+    assertTrue(reason != null && reason.startsWith("heard nothing from leader 1"), reason);
+  }
+
+  @Test
+  void aFollowerThatWasNotRunningGivesItsLeaderAWholeTimeoutAfterItResumes() {
+    toBroadcast();
+    step(new ZabEvent.Beat());
+    // Paused for ten leader-timeouts: the next beat comes that much later.
+    now += LeaderHarness.TIMERS.leaderTimeout().multipliedBy(10).toNanos();
+    assertEquals(null, stepDown(step(new ZabEvent.Beat())));
+    assertEquals(null, stepDown(step(new ZabEvent.Tick())));
+    // What the leader sent during the pause arrives.
+    fromLeader(new Packet.LeaderPing(CONN, 9));
+    assertTrue(learner.serving());
+    // A leader that stays silent after the resume is still given up.
+    String reason = beatFor(LeaderHarness.TIMERS.leaderTimeout().multipliedBy(2));
     assertTrue(reason != null && reason.startsWith("heard nothing from leader 1"), reason);
   }
 }
