@@ -555,7 +555,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     getContext().stop(log);
     getContext().stop(snapshots);
     if (sessions != null) {
-      sessions.tell(new SessionTrackerActor.RoleChanged(null, false));
+      sessions.tell(new SessionTrackerActor.RoleChanged(null, false, true));
     }
     timers.startSingleTimer(new RestartStorage(), Duration.ofMillis(settings.tickMs() * 5L));
     return this;

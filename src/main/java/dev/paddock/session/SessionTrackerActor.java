@@ -59,7 +59,17 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   public record TouchAll(List<Long> sessionIds) implements Command {}
 
   /** This server's role changed: new write path; sessions open here end (clients reconnect). */
-  public record RoleChanged(ActorRef<WritePath> writes, boolean leading) implements Command {}
+  /**
+   * @param writes where writes go now; null while no role serves
+   * @param dropClients end local sessions' connections at once (this server will not serve
+   *     soon: its storage failed) instead of holding them for the next leader
+   */
+  public record RoleChanged(ActorRef<WritePath> writes, boolean leading, boolean dropClients)
+      implements Command {
+    public RoleChanged(ActorRef<WritePath> writes, boolean leading) {
+      this(writes, leading, false);
+    }
+  }
 
   /** A session txn committed (leader only): start or stop tracking its deadline. */
   public record Track(long sessionId, int timeoutMs) implements Command {}
@@ -266,7 +276,13 @@ public final class SessionTrackerActor extends AbstractBehavior<SessionTrackerAc
   }
 
   private Behavior<Command> onRoleChanged(RoleChanged r) {
-    if (!java.util.Objects.equals(writes, r.writes())) {
+    if (r.dropClients()) {
+      for (ActorRef<SessionActor.Command> s : local.values()) {
+        s.tell(new SessionActor.Supersede(SessionOutput.Reason.UNAVAILABLE,
+            "this server's storage failed; reconnect"));
+      }
+      local.clear();
+    } else if (!java.util.Objects.equals(writes, r.writes())) {
       // Sessions keep their connections through a leader change; see SessionActor.Detached.
       for (ActorRef<SessionActor.Command> s : local.values()) {
         s.tell(r.writes() == null ? new SessionActor.Detached(config.maxConnectHoldMs())

@@ -383,6 +383,25 @@ class SessionTrackerActorTest {
   }
 
   @Test
+  void aServerWhoseStorageFailedEndsLocalConnectionsAtOnce() {
+    DataTree committed = new DataTree();
+    committed.apply(new TxnEntry(TREE_ZXID, EXISTING, 0, 0, new Txn.CreateSession(30_000)));
+    ActorRef<SessionTrackerActor.Command> holding = kit.spawn(SessionTrackerActor.create(
+        new SessionTrackerActor.Config(SERVER, SECRET, 4_000, 40_000, TICK_MS, "", 60_000),
+        new TreeView(committed.snapshot()), tree.ref()));
+    holding.tell(new SessionTrackerActor.RoleChanged(writes.ref(), false));
+    holding.tell(new SessionTrackerActor.Connect(30_000, EXISTING, PASSWORDS.passwordFor(EXISTING),
+        TREE_ZXID, List.of(), door.ref()));
+    answerRevalidate(holding, writes, EXISTING, true);
+    SessionOutput.Connected c = door.expectMessageClass(SessionOutput.Connected.class);
+    holding.tell(new SessionTrackerActor.RoleChanged(null, false, true));
+    // Held for the next leader it would be for 10 s (a third of its timeout).
+    assertEquals(SessionOutput.Reason.UNAVAILABLE,
+        door.expectMessageClass(SessionOutput.Closed.class, Duration.ofSeconds(5)).reason());
+    door.expectTerminated(c.session());
+  }
+
+  @Test
   void aNewWritePathKeepsLocalSessions() {
     serve(false);
     SessionOutput.Connected c = reattach(door);
