@@ -104,11 +104,21 @@ class CuratorOverTlsTest {
     LeaderLatch two = new LeaderLatch(curator(), "/tls-latch", "two");
     one.start();
     two.start();
+    open.add(one);
     open.add(two);
-    assertTrue(one.await(20, TimeUnit.SECONDS), "the first latch never led");
-    assertFalse(two.hasLeadership());
-    one.close();
-    assertTrue(two.await(20, TimeUnit.SECONDS), "leadership was not handed over");
+    // Both start at once: either may create the lower sequence node and lead.
+    LeaderLatch leader = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (leader == null && System.nanoTime() < deadline) {
+      leader = one.await(100, TimeUnit.MILLISECONDS) ? one
+          : two.await(100, TimeUnit.MILLISECONDS) ? two : null;
+    }
+    assertTrue(leader != null, "neither latch led");
+    LeaderLatch other = leader == one ? two : one;
+    assertFalse(other.hasLeadership(), "both latches lead");
+    leader.close();
+    open.remove(leader);
+    assertTrue(other.await(20, TimeUnit.SECONDS), "leadership was not handed over");
   }
 
   @Test
