@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,9 +32,27 @@ class AdminEnsembleTest {
     }
   }
 
+  private static Map<String, String> mntrWord(int clientPort) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", clientPort)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("mntr".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      Map<String, String> out = new HashMap<>();
+      for (String line : new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+          .split("\n")) {
+        int tab = line.indexOf('\t');
+        if (tab > 0) {
+          out.put(line.substring(0, tab), line.substring(tab + 1));
+        }
+      }
+      return out;
+    }
+  }
+
   @Test
   void leaderReportsItsLearnersAndProbesFollowTheQuorum() throws Exception {
-    try (AdminEnsemble e = new AdminEnsemble(dir)) {
+    try (AdminEnsemble e = new AdminEnsemble(dir,
+        Map.of("paddock.four-letter-words", List.of("srvr", "mntr")))) {
       e.startAll();
       for (int id = 1; id <= AdminEnsemble.SIZE; id++) {
         e.await(id, "/ready", r -> r.status() == 200, MAX);
@@ -62,6 +84,15 @@ class AdminEnsembleTest {
       assertEquals(2, m.get("followers").asInt());
       assertEquals(0, m.get("pending_syncs").asInt());
       assertTrue(json(AdminHttp.get(e.base(leader), "/commands/srvr")).has("proposal_stats"));
+      // The same on the client port's mntr, with ZooKeeper's zk_ names and tab separator.
+      Map<String, String> word = mntrWord(e.clientPort(leader));
+      assertEquals("leader", word.get("zk_server_state"));
+      assertEquals("2", word.get("zk_followers"));
+      assertEquals("2", word.get("zk_synced_followers"));
+      assertEquals("0", word.get("zk_pending_syncs"));
+      Map<String, String> ofFollower = mntrWord(e.clientPort(followers.get(0)));
+      assertEquals("follower", ofFollower.get("zk_server_state"));
+      assertFalse(ofFollower.containsKey("zk_synced_followers"), "only the leader reports them");
 
       e.kill(followers.get(0));
       e.await(leader, "/commands/mntr",

@@ -10,7 +10,11 @@ import com.typesafe.config.ConfigFactory;
 import dev.paddock.api.Acl;
 import dev.paddock.api.CreateMode;
 import dev.paddock.cli.PaddockCli;
+import dev.paddock.api.Code;
+import dev.paddock.peers.PeerMessage;
 import dev.paddock.peers.Peers;
+import dev.paddock.request.WriteRequest;
+import dev.paddock.session.SessionActor;
 import dev.paddock.request.Op;
 import dev.paddock.request.Result;
 import dev.paddock.security.Certificates;
@@ -53,8 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A three-server ensemble with peer TLS set up by {@code gen-certs}, attacked on its peer port by
  * actor systems that are not its servers. Without an ensemble certificate nothing they send
- * arrives: not a cluster join, not a forged Zab ACK, not a PoisonPill to the servers' actors.
- * Had any of it arrived, the pills alone would have stopped every server's guardian.
+ * arrives: not a cluster join, not a forged Zab packet (ACK, FollowerInfo, forwarded write as
+ * super, commit), not a request to a session actor, not a PoisonPill to the servers' actors. Had
+ * any of it arrived, the pills alone would have stopped every server's guardian; a client's
+ * session and its ephemeral node outlive every attack.
  */
 class PeerPortAttackTest {
   private static final String KEY_PASSWORD = "server-keys";
@@ -128,6 +134,7 @@ class PeerPortAttackTest {
   @Test
   void anEnsembleCertificateOnAnUnconfiguredAddressIsDownedAndNotBelieved() throws Exception {
     int leader = ensemble.awaitServing();
+    Victim victim = sessionWithEphemeral(leader);
     ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), "paddock",
         strangerConfig(tls(certs.resolve("server4.p12"))));
     try {
@@ -135,8 +142,9 @@ class PeerPortAttackTest {
       // A certificate holder posing as server 2: the origin check drops this (PeersOriginTest
       // shows the drop itself); here it must leave the ensemble leading and committing.
       TestProbe<Peers.Command> me = kit.createTestProbe();
-      peersOf(stranger, leader).tell(new Peers.Envelope(2, 1, 1, me.ref(),
-          new Packet.Ack(1, Long.MAX_VALUE)));
+      for (int id : ensemble.ids()) {
+        forge(peersOf(stranger, id), me.ref(), victim.id());
+      }
       Cluster.get(stranger).manager().tell(new JoinSeedNodes(seeds()));
       // Downed and removed, the stranger's cluster shuts its actor system down.
       stranger.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -148,24 +156,31 @@ class PeerPortAttackTest {
       stranger.terminate();
     }
     assertEquals(leader, ensemble.awaitServing());
+    assertSurvived(victim);
     writeCommitsAndReadsBack("/after-member-" + System.nanoTime());
   }
 
   private void attackAndCheck(Config config) throws Exception {
     int leader = ensemble.awaitServing();
+    Victim victim = sessionWithEphemeral(leader);
     ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), "paddock", config);
     try {
       ActorTestKit kit = ActorTestKit.create(stranger);
       Cluster.get(stranger).manager().tell(new JoinSeedNodes(seeds()));
-      // A forged ACK for a zxid far ahead, claiming server 2 and naming server 2's gateway.
+      // Claiming server 2 and naming server 2's gateway as the sender.
       ActorRef<Peers.Command> posingAs2 = ActorRefResolver.get(stranger).resolveActorRef(
           "pekko://paddock@" + ensemble.peerAddress(2) + "/user/peers");
       for (int id : ensemble.ids()) {
-        peersOf(stranger, id).tell(new Peers.Envelope(2, 1, 1, posingAs2,
-            new Packet.Ack(1, Long.MAX_VALUE)));
+        forge(peersOf(stranger, id), posingAs2, victim.id());
       }
       TestProbe<Object> answers = kit.createTestProbe();
       for (int id : ensemble.ids()) {
+        // Session actors are the tracker's children: a request in the victim's name, then pills.
+        ActorSelection sessions = Adapter.toClassic(stranger).actorSelection(
+            "pekko://paddock@" + ensemble.peerAddress(id) + "/user/*/*");
+        sessions.tell(new SessionActor.Submit(1, new Op.Delete(victim.ephemeral(), -1)),
+            Adapter.toClassic(answers.ref()));
+        sessions.tell(PoisonPill.getInstance(), Adapter.toClassic(answers.ref()));
         ActorSelection all = Adapter.toClassic(stranger).actorSelection(
             "pekko://paddock@" + ensemble.peerAddress(id) + "/user/*");
         all.tell(PoisonPill.getInstance(), Adapter.toClassic(answers.ref()));
@@ -185,7 +200,56 @@ class PeerPortAttackTest {
     }
     assertOnlyServersAreMembers();
     assertEquals(leader, ensemble.awaitServing(), "the leader kept leading");
+    assertSurvived(victim);
     writeCommitsAndReadsBack("/after-attack-" + System.nanoTime());
+  }
+
+  /** A session of a real client, with an ephemeral node the attacks try to take away. */
+  private record Victim(TestSession session, String ephemeral) {
+    long id() {
+      return session.id();
+    }
+  }
+
+  private static Victim sessionWithEphemeral(int server) {
+    TestSession s = TestSession.open(ensemble.kit(server), ensemble.status(server), 30_000);
+    String path = "/victim-" + System.nanoTime();
+    assertInstanceOf(Result.Created.class, s.call(new Op.Create(path, new byte[0],
+        Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL)));
+    return new Victim(s, path);
+  }
+
+  /**
+   * Every forgery the peer port must not believe, each claiming to come from server 2: an ACK
+   * far ahead (a commit without a quorum), a FollowerInfo with an epoch that would depose the
+   * leader, a write forwarded in the victim's session with super among its identities, and a
+   * commit far ahead to a follower.
+   */
+  private static void forge(ActorRef<Peers.Command> target, ActorRef<Peers.Command> sender,
+      long victimSession) {
+    List<dev.paddock.api.Id> superIds = List.of(new dev.paddock.api.Id("super", ""));
+    List<PeerMessage> forged = List.of(
+        new Packet.Ack(1, Long.MAX_VALUE),
+        new Packet.FollowerInfo(1, 1_000_000_000L, Long.MAX_VALUE, false),
+        new Packet.ForwardWrite(1, 1, new WriteRequest(victimSession, 1,
+            new Op.Create(FORGED, new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+            superIds)),
+        new Packet.Commit(1, Long.MAX_VALUE));
+    long seq = 1;
+    for (PeerMessage m : forged) {
+      target.tell(new Peers.Envelope(2, 1, seq++, sender, m));
+    }
+  }
+
+  private static final String FORGED = "/forged-by-a-stranger";
+
+  /** The victim's session still answers, its ephemeral is there, and nothing forged landed. */
+  private static void assertSurvived(Victim victim) {
+    victim.session().call(new Op.Sync("/"));
+    assertInstanceOf(Result.Data.class,
+        victim.session().call(new Op.GetData(victim.ephemeral(), false)));
+    assertEquals(Code.NO_NODE, assertInstanceOf(Result.Failed.class,
+        victim.session().call(new Op.GetData(FORGED, false))).code());
   }
 
   private static ActorRef<Peers.Command> peersOf(ActorSystem<?> from, int id) {
