@@ -85,6 +85,10 @@ class GenCertsTest {
       fromA.tell("over tls");
       assertEquals("over tls", there.receiveMessage(java.time.Duration.ofSeconds(20)));
     } finally {
+      // Both at once: a TLS association whose far side stays up can keep Artery's shutdown
+      // waiting on its stream, which ends once the other system closes the connection too.
+      a.system().terminate();
+      b.system().terminate();
       a.shutdownTestKit();
       b.shutdownTestKit();
     }
