@@ -43,8 +43,16 @@ public final class PekkoConfig {
     return ConfigFactory.parseMap(derived).withFallback(withPaddockDefaults(loaded)).resolve();
   }
 
+  /**
+   * Paddock's Pekko settings (paddock-pekko.conf) and a server's dispatching
+   * (paddock-node-pekko.conf) under the operator's own settings, which are taken again on top.
+   */
   public static Config withPaddockDefaults(Config loaded) {
-    return ClientPekkoConfig.withPaddockDefaults(loaded);
+    return ConfigFactory.defaultOverrides()
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.parseResourcesAnySyntax(
+            PekkoConfig.class.getClassLoader(), "paddock-node-pekko"))
+        .withFallback(ClientPekkoConfig.withPaddockDefaults(loaded));
   }
 
   public static Config forClient(String host) {
