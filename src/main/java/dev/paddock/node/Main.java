@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
@@ -103,6 +105,16 @@ public final class Main {
     }
     ActorSystem<?> system = ActorSystem.create(NodeGuardian.create(settings),
         PekkoConfig.SYSTEM_NAME, PekkoConfig.forNode(settings, loaded));
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "exit-watchdog", () -> {
+          ExitWatchdog.arm(system.getWhenTerminated(), ExitWatchdog.GRACE, () -> {
+            LoggerFactory.getLogger(ExitWatchdog.class).error("the actor system did not "
+                + "terminate within {} s of its shutdown; ending the process",
+                ExitWatchdog.GRACE.toSeconds());
+            Runtime.getRuntime().halt(1);
+          });
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     system.getWhenTerminated().toCompletableFuture().join();
     // Only a requested stop (SIGTERM) is a clean exit; a server that stopped itself did so
     // because it must not run.
