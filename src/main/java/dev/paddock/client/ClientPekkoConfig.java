@@ -31,11 +31,21 @@ public final class ClientPekkoConfig {
    * again on top, so what an operator sets still wins.
    */
   public static Config withPaddockDefaults(Config loaded) {
-    return ConfigFactory.defaultOverrides()
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.parseResourcesAnySyntax(
-            ClientPekkoConfig.class.getClassLoader(), "paddock-pekko"))
-        .withFallback(loaded);
+    return withDefaults(loaded, "paddock-pekko");
+  }
+
+  /**
+   * The given resources (earlier ones win) under the operator's own settings but above
+   * {@code loaded}, which holds Pekko's reference defaults.
+   */
+  public static Config withDefaults(Config loaded, String... resources) {
+    Config layered = ConfigFactory.defaultOverrides()
+        .withFallback(ConfigFactory.defaultApplication());
+    for (String resource : resources) {
+      layered = layered.withFallback(ConfigFactory.parseResourcesAnySyntax(
+          ClientPekkoConfig.class.getClassLoader(), resource));
+    }
+    return layered.withFallback(loaded);
   }
 
   /** Settings for a client-only actor system: remoting on an ephemeral port, no persistence. */

@@ -48,11 +48,7 @@ public final class PekkoConfig {
    * (paddock-node-pekko.conf) under the operator's own settings, which are taken again on top.
    */
   public static Config withPaddockDefaults(Config loaded) {
-    return ConfigFactory.defaultOverrides()
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.parseResourcesAnySyntax(
-            PekkoConfig.class.getClassLoader(), "paddock-node-pekko"))
-        .withFallback(ClientPekkoConfig.withPaddockDefaults(loaded));
+    return ClientPekkoConfig.withDefaults(loaded, "paddock-node-pekko", "paddock-pekko");
   }
 
   public static Config forClient(String host) {
