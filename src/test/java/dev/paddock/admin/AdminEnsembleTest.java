@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.bench.FourLetter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,23 +27,6 @@ class AdminEnsembleTest {
       return r.json();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Map<String, String> mntrWord(int clientPort) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", clientPort)) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream().write("mntr".getBytes(StandardCharsets.US_ASCII));
-      s.getOutputStream().flush();
-      Map<String, String> out = new HashMap<>();
-      for (String line : new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-          .split("\n")) {
-        int tab = line.indexOf('\t');
-        if (tab > 0) {
-          out.put(line.substring(0, tab), line.substring(tab + 1));
-        }
-      }
-      return out;
     }
   }
 
@@ -85,12 +66,12 @@ class AdminEnsembleTest {
       assertEquals(0, m.get("pending_syncs").asInt());
       assertTrue(json(AdminHttp.get(e.base(leader), "/commands/srvr")).has("proposal_stats"));
       // The same on the client port's mntr, with ZooKeeper's zk_ names and tab separator.
-      Map<String, String> word = mntrWord(e.clientPort(leader));
+      Map<String, String> word = FourLetter.mntr(e.clientPort(leader));
       assertEquals("leader", word.get("zk_server_state"));
       assertEquals("2", word.get("zk_followers"));
       assertEquals("2", word.get("zk_synced_followers"));
       assertEquals("0", word.get("zk_pending_syncs"));
-      Map<String, String> ofFollower = mntrWord(e.clientPort(followers.get(0)));
+      Map<String, String> ofFollower = FourLetter.mntr(e.clientPort(followers.get(0)));
       assertEquals("follower", ofFollower.get("zk_server_state"));
       assertFalse(ofFollower.containsKey("zk_synced_followers"), "only the leader reports them");
 

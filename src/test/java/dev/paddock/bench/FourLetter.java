@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** ZooKeeper four-letter words on a client port (both ZooKeeper and Paddock answer them). */
-final class FourLetter {
+public final class FourLetter {
   private FourLetter() {}
 
   /** The answer, or null if nothing listens or nothing came back. */
@@ -48,7 +48,7 @@ final class FourLetter {
   }
 
   /** mntr as key → value (keys as printed, e.g. zk_cnt_fsynctime); empty if unavailable. */
-  static Map<String, String> mntr(int port) {
+  public static Map<String, String> mntr(int port) {
     Map<String, String> out = new LinkedHashMap<>();
     String text = ask(port, "mntr");
     if (text == null) {
