@@ -8,16 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.paddock.api.Acl;
-import dev.paddock.api.CreateMode;
-import dev.paddock.cli.PaddockCli;
 import dev.paddock.api.Code;
+import dev.paddock.api.CreateMode;
+import dev.paddock.api.Id;
+import dev.paddock.cli.PaddockCli;
 import dev.paddock.peers.PeerMessage;
 import dev.paddock.peers.Peers;
-import dev.paddock.request.WriteRequest;
-import dev.paddock.session.SessionActor;
 import dev.paddock.request.Op;
 import dev.paddock.request.Result;
+import dev.paddock.request.WriteRequest;
 import dev.paddock.security.Certificates;
+import dev.paddock.session.SessionActor;
 import dev.paddock.zab.Ensemble;
 import dev.paddock.zab.Packet;
 import dev.paddock.zab.TestSession;
@@ -204,6 +205,9 @@ class PeerPortAttackTest {
     writeCommitsAndReadsBack("/after-attack-" + System.nanoTime());
   }
 
+  /** The path a forged write would create: it must never exist. */
+  private static final String FORGED = "/forged-by-a-stranger";
+
   /** A session of a real client, with an ephemeral node the attacks try to take away. */
   private record Victim(TestSession session, String ephemeral) {
     long id() {
@@ -227,7 +231,7 @@ class PeerPortAttackTest {
    */
   private static void forge(ActorRef<Peers.Command> target, ActorRef<Peers.Command> sender,
       long victimSession) {
-    List<dev.paddock.api.Id> superIds = List.of(new dev.paddock.api.Id("super", ""));
+    List<Id> superIds = List.of(new Id("super", ""));
     List<PeerMessage> forged = List.of(
         new Packet.Ack(1, Long.MAX_VALUE),
         new Packet.FollowerInfo(1, 1_000_000_000L, Long.MAX_VALUE, false),
@@ -240,8 +244,6 @@ class PeerPortAttackTest {
       target.tell(new Peers.Envelope(2, 1, seq++, sender, m));
     }
   }
-
-  private static final String FORGED = "/forged-by-a-stranger";
 
   /** The victim's session still answers, its ephemeral is there, and nothing forged landed. */
   private static void assertSurvived(Victim victim) {
