@@ -2,12 +2,14 @@
 # Paddock benchmark: builds node.jar and the benchmark classes, then runs dev.paddock.bench.Bench.
 #
 #   bench/run.sh [--no-build] [bench options] scenario...
-#   scenarios: typed-standalone typed-ensemble wire-standalone wire-ensemble all
+#   scenarios: typed-standalone typed-ensemble wire-standalone wire-ensemble latency cas memory
+#              all (every one of them)
 #   bench options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100
 #                  --failovers=3 --quiet-wait=0 --heap=1g --products=paddock,zookeeper
 #                  --typed-api=ask|facade --ops=create,setData,getData
 #                  --node-arg=-Dkey=value (repeatable, Paddock nodes only) --jfr=DIR --keep
 #                  --tls (wire scenarios: Paddock alone, over its TLS client port)
+#                  --znodes=500000 (memory) --cas-seconds=30 --paused-seconds=65 (cas)
 #
 # Tables go to stdout, progress to stderr: bench/run.sh all > results.txt
 # Extra Maven flags (e.g. offline): BENCH_MVN_FLAGS=-o bench/run.sh all
@@ -26,7 +28,7 @@ for a in "$@"; do
   if [[ "$a" == "--no-build" ]]; then build=0; else args+=("$a"); fi
 done
 if [[ ${#args[@]} -eq 0 ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 

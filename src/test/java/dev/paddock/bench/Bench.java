@@ -22,18 +22,20 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * bench/run.sh [options] scenario...
- *   typed-standalone  typed-ensemble  wire-standalone  wire-ensemble  all
+ *   typed-standalone  typed-ensemble  wire-standalone  wire-ensemble  latency  cas  memory  all
  * options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100 --failovers=3
  *          --quiet-wait=0 --heap=1g --products=paddock,zookeeper --typed-api=ask|facade
  *          --ops=create,setData,getData --node-arg=-Dkey=value (repeatable) --jfr=DIR --keep
  *          --tls (wire scenarios: Paddock only, over its TLS client port)
+ *          --znodes=500000 (memory) --cas-seconds=30 --paused-seconds=65 (cas)
  * </pre>
  *
  * Tables go to stdout, progress to stderr.
  */
 public final class Bench {
-  private static final List<String> SCENARIOS =
-      List.of("typed-standalone", "typed-ensemble", "wire-standalone", "wire-ensemble");
+  private static final Duration LOW_LOAD_WARMUP = Duration.ofSeconds(15);
+  private static final List<String> SCENARIOS = List.of("typed-standalone", "typed-ensemble",
+      "wire-standalone", "wire-ensemble", "latency", "cas", "memory");
 
   private Bench() {}
 
@@ -44,7 +46,7 @@ public final class Bench {
 
   private record Options(Load.Settings load, int failovers, String heap, Set<String> products,
       Path jfrDir, boolean keep, Driver.Factory typed, List<String> nodeArgs,
-      List<String> scenarios, boolean tls) {}
+      List<String> scenarios, boolean tls, int znodes, Duration casTime, Duration pausedTime) {}
 
   public static void main(String[] args) throws Exception {
     Options o;
@@ -56,7 +58,7 @@ public final class Bench {
           + "[--outstanding=200] [--size=100] [--failovers=3] [--quiet-wait=0] [--heap=1g] "
           + "[--products=paddock,zookeeper] [--typed-api=ask|facade] "
           + "[--ops=create,setData,getData] [--node-arg=-Dkey=value]... [--jfr=DIR] [--keep] "
-          + "[--tls] "
+          + "[--tls] [--znodes=500000] [--cas-seconds=30] [--paused-seconds=65] "
           + String.join("|", SCENARIOS) + "|all ...");
       System.exit(2);
       return;
@@ -90,6 +92,9 @@ public final class Bench {
           case "typed-ensemble" -> typed(o, jvm, true);
           case "wire-standalone" -> wire(o, jvm, false);
           case "wire-ensemble" -> wire(o, jvm, true);
+          case "latency" -> latency(o, jvm);
+          case "cas" -> CasBench.run(jvm, o.products(), o.casTime(), o.pausedTime());
+          case "memory" -> MemoryBench.run(jvm, o.products(), o.znodes(), o.load().dataSize());
           default -> throw new IllegalStateException(s);
         }
       } catch (Exception | LinkageError e) {
@@ -109,6 +114,9 @@ public final class Bench {
     int size = 100;
     int failovers = 3;
     int quietWait = 0;
+    int znodes = 500_000;
+    int casSeconds = 30;
+    int pausedSeconds = 65;
     String heap = "1g";
     Set<String> products = new LinkedHashSet<>(List.of("paddock", "zookeeper"));
     Path jfr = null;
@@ -155,6 +163,9 @@ public final class Bench {
             default -> throw new IllegalArgumentException("--typed-api is ask or facade");
           };
           case "tls" -> tls = true;
+          case "znodes" -> znodes = positive(key, value);
+          case "cas-seconds" -> casSeconds = Integer.parseInt(value);
+          case "paused-seconds" -> pausedSeconds = Integer.parseInt(value);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       } else if (a.equals("all")) {
@@ -175,7 +186,8 @@ public final class Bench {
     }
     return new Options(new Load.Settings(clients, outstanding, size, Duration.ofSeconds(warmup),
         Duration.ofSeconds(seconds), Duration.ofSeconds(quietWait), ops), failovers, heap, products,
-        jfr, keep, typed, List.copyOf(nodeArgs), List.copyOf(scenarios), tls);
+        jfr, keep, typed, List.copyOf(nodeArgs), List.copyOf(scenarios), tls, znodes,
+        Duration.ofSeconds(casSeconds), Duration.ofSeconds(pausedSeconds));
   }
 
   private static int positive(String key, String value) {
@@ -269,6 +281,32 @@ public final class Bench {
           : ZooKeeperCluster.standalone(jvm), WireDriver.FACTORY, ensemble, true);
     }
     printComparison(paddock, zookeeper, o);
+  }
+
+  /**
+   * 3-server ensembles at low load, where most real clients live: one client with one request
+   * in flight, then 4 clients with 8 each. setData and getData only (create runs unreported to
+   * make their nodes), no fail-over. The warm-up is at least {@link #LOW_LOAD_WARMUP}: at one
+   * request at a time a short warm-up measures the interpreter, not the request path.
+   */
+  private static void latency(Options o, Cluster.ServerJvm jvm) {
+    Load.Settings base = o.load();
+    Duration warmup = base.warmup().compareTo(LOW_LOAD_WARMUP) < 0 ? LOW_LOAD_WARMUP
+        : base.warmup();
+    java.util.Set<Load.Op> ops = java.util.EnumSet.of(Load.Op.SET, Load.Op.GET);
+    for (int[] shape : new int[][] {{1, 1}, {4, 8}}) {
+      Load.Settings s = new Load.Settings(shape[0], shape[1], base.dataSize(), warmup,
+          base.measure(), base.quietWait(), ops);
+      Options low = new Options(s, 0, o.heap(), o.products(), o.jfrDir(), o.keep(), o.typed(),
+          o.nodeArgs(), o.scenarios(), false, o.znodes(), o.casTime(), o.pausedTime());
+      header("latency", "3-server ensembles, " + shape[0] + " client" + (shape[0] == 1 ? "" : "s")
+          + " x " + shape[1] + " outstanding, official client, Paddock vs Apache ZooKeeper 3.9.5");
+      Run paddock = o.products().contains("paddock") ? runTarget(low,
+          () -> PaddockCluster.ensemble(jvm, null), WireDriver.FACTORY, false, true) : null;
+      Run zookeeper = o.products().contains("zookeeper") ? runTarget(low,
+          () -> ZooKeeperCluster.ensemble(jvm), WireDriver.FACTORY, false, true) : null;
+      printComparison(paddock, zookeeper, low);
+    }
   }
 
   private static void header(String name, String what) {
@@ -408,6 +446,9 @@ public final class Bench {
     System.out.println(String.format(Locale.ROOT, "%-9s | %9s %8s %8s | %9s %8s %8s | %7s %7s",
         "op", "ops/s", "p50 ms", "p99 ms", "ops/s", "p50 ms", "p99 ms", "ops/s", "p99"));
     for (Load.Op op : Load.Op.values()) {
+      if (!o.load().ops().contains(op)) {
+        continue;
+      }
       Load.Result pr = find(p, op);
       Load.Result zr = find(z, op);
       System.out.println(String.format(Locale.ROOT, "%-9s | %9s %8s %8s | %9s %8s %8s | %7s %7s",
