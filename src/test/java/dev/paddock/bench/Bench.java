@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * Tables go to stdout, progress to stderr.
  */
 public final class Bench {
-  private static final Duration LOW_LOAD_WARMUP = Duration.ofSeconds(15);
+  static final Duration LOW_LOAD_WARMUP = Duration.ofSeconds(15);
   private static final List<String> SCENARIOS = List.of("typed-standalone", "typed-ensemble",
       "wire-standalone", "wire-ensemble", "latency", "cas", "memory");
 
@@ -210,6 +210,11 @@ public final class Bench {
         + (o.nodeArgs().isEmpty() ? "" : "; Paddock nodes also get " + o.nodeArgs())
         + "; all on loopback with the benchmark's clients");
     Load.Settings s = o.load();
+    // The other scenarios set their own load and print it with their tables.
+    if (o.scenarios().stream().noneMatch(x -> x.startsWith("typed-") || x.startsWith("wire-"))) {
+      warnAboutNoise();
+      return;
+    }
     System.out.println("load: " + s.clients() + " clients x " + s.outstanding()
         + " outstanding requests, " + s.dataSize() + "-byte data, warm-up "
         + s.warmup().toSeconds() + " s then " + s.measure().toSeconds() + " s measured per op"
@@ -243,7 +248,7 @@ public final class Bench {
 
   // ---- scenarios ----
 
-  private interface ClusterMaker {
+  interface ClusterMaker {
     Cluster make() throws IOException;
   }
 
@@ -402,7 +407,7 @@ public final class Bench {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
