@@ -153,7 +153,7 @@ final class ZooKeeperImport {
         path = ia.readString("path");
       }
       checkSeal(in, ia, file);
-      return DataTree.fromSnapshot(withChildren(nodes, zxid, file));
+      return DataTree.indexing(withChildren(nodes, zxid, file), PersistentColls.emptyMap(), zxid);
     } catch (EOFException e) {
       throw new IOException(file + " ends early", e);
     }
@@ -182,7 +182,8 @@ final class ZooKeeperImport {
     }
   }
 
-  private static TreeSnapshot withChildren(Map<String, DataNode> nodes, long zxid, Path file)
+  private static scala.collection.immutable.HashMap<String, DataNode> withChildren(
+      Map<String, DataNode> nodes, long zxid, Path file)
       throws IOException {
     Map<String, HashSet<String>> children = new HashMap<>();
     for (String p : nodes.keySet()) {
@@ -201,8 +202,7 @@ final class ZooKeeperImport {
       HashSet<String> c = children.get(e.getKey());
       out = out.updated(e.getKey(), c == null ? e.getValue() : e.getValue().withChildren(c));
     }
-    return new TreeSnapshot(out, PersistentColls.emptyMap(), PersistentColls.emptyMap(),
-        PersistentColls.emptySet(), PersistentColls.emptySet(), zxid, 0);
+    return out;
   }
 
   private static Result replay(DataTree tree, Path snapshot, long snapZxid, Path logs,
@@ -244,9 +244,8 @@ final class ZooKeeperImport {
       nodes = nodes.updated(DataTree.CONFIG, config.withData(new byte[0], config.version(),
           config.mzxid(), config.mtime()));
     }
-    TreeSnapshot result = DataTree.fromSnapshot(new TreeSnapshot(nodes,
-        PersistentColls.emptyMap(), PersistentColls.emptyMap(), PersistentColls.emptySet(),
-        PersistentColls.emptySet(), tree.lastZxid(), 0)).snapshot();
+    TreeSnapshot result = DataTree.indexing(nodes, PersistentColls.emptyMap(), tree.lastZxid())
+        .snapshot();
     return new Result(result, snapshot, snapZxid, needed.size(), applied, sessions, ephemerals);
   }
 

@@ -59,9 +59,29 @@ public final class DataTree implements NodeStore {
     }
   }
 
-  /** Rebuilds a tree from a snapshot; indexes are derived from the nodes. */
+  private DataTree(TreeSnapshot s) {
+    this.nodes = s.nodes();
+    this.sessions = s.sessions();
+    this.lastZxid = s.zxid();
+    this.ephemerals = s.ephemerals();
+    this.containers = s.containers();
+    this.ttls = s.ttls();
+    this.dataSize = s.approximateDataSize();
+  }
+
+  /**
+   * A live tree continuing from a snapshot, with the snapshot's own indexes: every snapshot
+   * comes from a tree ({@link #snapshot()}, or a snapshot file read through this class), so they
+   * match its nodes, and a restart does not walk half a million nodes again to rebuild them.
+   */
   public static DataTree fromSnapshot(TreeSnapshot s) {
-    return new DataTree(s.nodes(), s.sessions(), s.zxid());
+    return new DataTree(s);
+  }
+
+  /** A tree of {@code nodes} whose indexes are derived from the nodes (imports build bare maps). */
+  public static DataTree indexing(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions,
+      long zxid) {
+    return new DataTree(nodes, sessions, zxid);
   }
 
   private static HashMap<String, DataNode> initialNodes() {

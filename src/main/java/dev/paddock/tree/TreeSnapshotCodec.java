@@ -52,7 +52,10 @@ public final class TreeSnapshotCodec {
       acls.add(Acls.intern(TxnCodec.readAcl(in)));
     }
     int nodeCount = TxnCodec.readCount(in);
-    Map<String, DataNode> flat = new HashMap<>(nodeCount * 2);
+    ReusableBuilder<Tuple2<String, DataNode>, scala.collection.immutable.HashMap<String, DataNode>>
+        builder = (ReusableBuilder<Tuple2<String, DataNode>,
+            scala.collection.immutable.HashMap<String, DataNode>>)
+            (Object) scala.collection.immutable.HashMap$.MODULE$.newBuilder();
     Map<String, List<String>> children = new HashMap<>();
     for (int i = 0; i < nodeCount; i++) {
       String path = TxnCodec.readString(in);
@@ -64,32 +67,28 @@ public final class TreeSnapshotCodec {
       DataNode n = new DataNode(data, acls.get(aclIdx), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
           in.readLong(), PersistentColls.emptySet());
-      flat.put(path, n);
+      builder.addOne(new Tuple2<>(path, n));
       if (!path.equals("/")) {
         children.computeIfAbsent(Paths.parent(path), k -> new ArrayList<>()).add(Paths.name(path));
       }
     }
-    ReusableBuilder<Tuple2<String, DataNode>, scala.collection.immutable.HashMap<String, DataNode>>
-        nodes = (ReusableBuilder<Tuple2<String, DataNode>,
-            scala.collection.immutable.HashMap<String, DataNode>>)
-            (Object) scala.collection.immutable.HashMap$.MODULE$.newBuilder();
-    for (Map.Entry<String, DataNode> e : flat.entrySet()) {
-      DataNode n = e.getValue();
-      List<String> kids = children.get(e.getKey());
-      if (kids != null) {
-        HashSet<String> set = PersistentColls.emptySet();
-        for (String k : kids) {
-          set = set.incl(k);
-        }
-        n = n.withChildren(set);
-      }
-      nodes.addOne(new Tuple2<>(e.getKey(), n));
+    scala.collection.immutable.HashMap<String, DataNode> nodes = builder.result();
+    if (nodes.size() != nodeCount) {
+      throw new IOException("snapshot lists a node twice");
     }
-    for (String parent : children.keySet()) {
-      if (!flat.containsKey(parent)) {
-        throw new IOException("snapshot has children of missing node " + parent);
+    // Parents get their child sets afterwards: a parent may come after its children in the
+    // file, and only the parents are touched twice.
+    for (Map.Entry<String, List<String>> e : children.entrySet()) {
+      DataNode parent = PersistentColls.get(nodes, e.getKey());
+      if (parent == null) {
+        throw new IOException("snapshot has children of missing node " + e.getKey());
       }
+      HashSet<String> set = PersistentColls.emptySet();
+      for (String k : e.getValue()) {
+        set = set.incl(k);
+      }
+      nodes = nodes.updated(e.getKey(), parent.withChildren(set));
     }
-    return new DataTree(nodes.result(), sessions, zxid).snapshot();
+    return DataTree.indexing(nodes, sessions, zxid).snapshot();
   }
 }
