@@ -290,9 +290,10 @@ public final class Bench {
 
   /**
    * 3-server ensembles at low load, where most real clients live: one client with one request
-   * in flight, then 4 clients with 8 each. setData and getData only (create runs unreported to
-   * make their nodes), no fail-over. The warm-up is at least {@link #LOW_LOAD_WARMUP}: at one
-   * request at a time a short warm-up measures the interpreter, not the request path.
+   * in flight, then 4 clients with 8 each, every client on a follower (writes are forwarded).
+   * setData and getData only (create runs unreported to make their nodes), no fail-over. The
+   * warm-up is at least {@link #LOW_LOAD_WARMUP}: at one request at a time a short warm-up
+   * measures the interpreter, not the request path.
    */
   private static void latency(Options o, Cluster.ServerJvm jvm) {
     Load.Settings base = o.load();
@@ -307,9 +308,9 @@ public final class Bench {
       header("latency", "3-server ensembles, " + shape[0] + " client" + (shape[0] == 1 ? "" : "s")
           + " x " + shape[1] + " outstanding, official client, Paddock vs Apache ZooKeeper 3.9.5");
       Run paddock = o.products().contains("paddock") ? runTarget(low,
-          () -> PaddockCluster.ensemble(jvm, null), WireDriver.FACTORY, false, true) : null;
+          () -> PaddockCluster.ensemble(jvm, null), WireDriver.FACTORY, false, true, true) : null;
       Run zookeeper = o.products().contains("zookeeper") ? runTarget(low,
-          () -> ZooKeeperCluster.ensemble(jvm), WireDriver.FACTORY, false, true) : null;
+          () -> ZooKeeperCluster.ensemble(jvm), WireDriver.FACTORY, false, true, true) : null;
       printComparison(paddock, zookeeper, low);
     }
   }
@@ -322,6 +323,12 @@ public final class Bench {
 
   private static Run runTarget(Options o, ClusterMaker maker, Driver.Factory factory,
       boolean failover, boolean wire) {
+    return runTarget(o, maker, factory, failover, wire, false);
+  }
+
+  /** @param viaFollowers connect every client to a follower, never to the leader */
+  private static Run runTarget(Options o, ClusterMaker maker, Driver.Factory factory,
+      boolean failover, boolean wire, boolean viaFollowers) {
     Cluster c = null;
     List<Driver> drivers = new ArrayList<>();
     String label = "?";
@@ -351,7 +358,10 @@ public final class Bench {
       }
       try {
         for (int i = 0; i < o.load().clients(); i++) {
-          drivers.add(factory.connect(List.of(factory.address(c, i % c.members.size()))));
+          int member = viaFollowers && !c.standalone()
+              ? (leader + 1 + i % (c.members.size() - 1)) % c.members.size()
+              : i % c.members.size();
+          drivers.add(factory.connect(List.of(factory.address(c, member))));
         }
       } catch (Exception e) {
         String why = label + " cannot be driven with the " + factory.describe() + ": "
