@@ -153,7 +153,7 @@ final class ZooKeeperImport {
         path = ia.readString("path");
       }
       checkSeal(in, ia, file);
-      return DataTree.indexing(withChildren(nodes, zxid, file), PersistentColls.emptyMap(), zxid);
+      return DataTree.indexing(withChildren(nodes, file), PersistentColls.emptyMap(), zxid);
     } catch (EOFException e) {
       throw new IOException(file + " ends early", e);
     }
@@ -183,8 +183,7 @@ final class ZooKeeperImport {
   }
 
   private static scala.collection.immutable.HashMap<String, DataNode> withChildren(
-      Map<String, DataNode> nodes, long zxid, Path file)
-      throws IOException {
+      Map<String, DataNode> nodes, Path file) throws IOException {
     Map<String, HashSet<String>> children = new HashMap<>();
     for (String p : nodes.keySet()) {
       if (!p.equals("/")) {

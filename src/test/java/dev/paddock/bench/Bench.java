@@ -576,7 +576,7 @@ public final class Bench {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
   }
 
-  private static String ratio(double a, double b) {
+  static String ratio(double a, double b) {
     if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
       return "n/a";
     }

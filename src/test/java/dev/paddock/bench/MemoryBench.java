@@ -354,11 +354,11 @@ final class MemoryBench {
     Figures z = all.stream().filter(f -> f.product.equals("ZooKeeper")).findFirst().orElse(null);
     if (p != null && z != null) {
       System.out.println("Paddock/ZooKeeper (goal <= 0.50 each): B/znode "
-          + ratio(p.perZnode(znodes), z.perZnode(znodes)) + " (2nd half "
-          + ratio(p.perZnodeSecondHalf(znodes), z.perZnodeSecondHalf(znodes))
-          + "); restart after SIGTERM " + ratio(p.term[0], z.term[0]) + " serving, "
-          + ratio(p.term[1], z.term[1]) + " first read; after kill -9 "
-          + ratio(p.kill[0], z.kill[0]) + " serving, " + ratio(p.kill[1], z.kill[1])
+          + Bench.ratio(p.perZnode(znodes), z.perZnode(znodes)) + " (2nd half "
+          + Bench.ratio(p.perZnodeSecondHalf(znodes), z.perZnodeSecondHalf(znodes))
+          + "); restart after SIGTERM " + Bench.ratio(p.term[0], z.term[0]) + " serving, "
+          + Bench.ratio(p.term[1], z.term[1]) + " first read; after kill -9 "
+          + Bench.ratio(p.kill[0], z.kill[0]) + " serving, " + Bench.ratio(p.kill[1], z.kill[1])
           + " first read");
     }
     System.out.flush();
@@ -374,10 +374,5 @@ final class MemoryBench {
 
   private static String bytes(double v) {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
-  }
-
-  private static String ratio(double a, double b) {
-    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "n/a"
-        : String.format(Locale.ROOT, "%.2f", a / b);
   }
 }
