@@ -209,17 +209,15 @@ public final class Bench {
         + (o.jfrDir() != null ? " + JFR to " + o.jfrDir() : "")
         + (o.nodeArgs().isEmpty() ? "" : "; Paddock nodes also get " + o.nodeArgs())
         + "; all on loopback with the benchmark's clients");
-    Load.Settings s = o.load();
-    // The other scenarios set their own load and print it with their tables.
-    if (o.scenarios().stream().noneMatch(x -> x.startsWith("typed-") || x.startsWith("wire-"))) {
-      warnAboutNoise();
-      return;
+    // Only the typed and wire scenarios run this load; the others print theirs with their tables.
+    if (o.scenarios().stream().anyMatch(x -> x.startsWith("typed-") || x.startsWith("wire-"))) {
+      Load.Settings s = o.load();
+      System.out.println("load: " + s.clients() + " clients x " + s.outstanding()
+          + " outstanding requests, " + s.dataSize() + "-byte data, warm-up "
+          + s.warmup().toSeconds() + " s then " + s.measure().toSeconds() + " s measured per op"
+          + (s.quietWait().isZero() ? "" : "; each phase waits up to "
+          + s.quietWait().toSeconds() + " s for other processes to go quiet"));
     }
-    System.out.println("load: " + s.clients() + " clients x " + s.outstanding()
-        + " outstanding requests, " + s.dataSize() + "-byte data, warm-up "
-        + s.warmup().toSeconds() + " s then " + s.measure().toSeconds() + " s measured per op"
-        + (s.quietWait().isZero() ? "" : "; each phase waits up to " + s.quietWait().toSeconds()
-        + " s for other processes to go quiet"));
     warnAboutNoise();
   }
 
@@ -299,7 +297,7 @@ public final class Bench {
     Load.Settings base = o.load();
     Duration warmup = base.warmup().compareTo(LOW_LOAD_WARMUP) < 0 ? LOW_LOAD_WARMUP
         : base.warmup();
-    java.util.Set<Load.Op> ops = java.util.EnumSet.of(Load.Op.SET, Load.Op.GET);
+    Set<Load.Op> ops = java.util.EnumSet.of(Load.Op.SET, Load.Op.GET);
     for (int[] shape : new int[][] {{1, 1}, {4, 8}}) {
       Load.Settings s = new Load.Settings(shape[0], shape[1], base.dataSize(), warmup,
           base.measure(), base.quietWait(), ops);
