@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -30,11 +31,12 @@ public final class NodeGuardian {
         ctx.spawn(AdminServer.create(admin,
             new NodeBridge(ctx.getSelf(), ctx.getSystem(), settings, admin, config)), "admin");
       }
-      TypedClientEndpoint.start(ctx, settings);
+      CompletionStage<Void> typedClients = TypedClientEndpoint.start(ctx, settings);
       if ("stdin".equals(System.getenv(TEST_HOOKS))) {
         listenForFaults(ctx.getSelf());
       }
-      return QuorumPeer.create(settings, CrashPoints.NONE);
+      // A node that answers on its client port answers typed clients as well.
+      return QuorumPeer.create(settings, CrashPoints.NONE, typedClients);
     });
   }
 

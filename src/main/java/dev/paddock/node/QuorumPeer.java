@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -102,6 +104,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
 
   private record Serving(ActorRef<WritePath> writes, ActorRef<?> role) implements Command {}
 
+  private record OpenClientPort(boolean ok) implements Command {}
+
   private record SaveSnapshot(TreeSnapshot tree) implements Command {}
 
   private record StorageDied() implements Command {}
@@ -145,6 +149,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private boolean pendingRole;
   private volatile boolean serving;
   private ActorRef<ClientPortServer.Command> clientPort;
+  private final CompletionStage<Void> clientsMayConnect;
   private int storageIncarnation;
   private int probedIncarnation;
   private boolean storageHealthy;
@@ -155,19 +160,27 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   }
 
   public static Behavior<Command> create(Settings settings, CrashPoints crashPoints) {
+    return create(settings, crashPoints, CompletableFuture.completedFuture(null));
+  }
+
+  /** The client port opens only once {@code clientsMayConnect} completes (and not if it fails). */
+  static Behavior<Command> create(Settings settings, CrashPoints crashPoints,
+      CompletionStage<Void> clientsMayConnect) {
     return Behaviors.setup(ctx -> {
       String refusal = StartupChecks.beforeStorage(ctx.getSystem());
       if (refusal != null) {
         ctx.getLog().error(refusal);
         return Behaviors.stopped();
       }
-      return Behaviors.withTimers(timers -> new QuorumPeer(ctx, timers, settings, crashPoints));
+      return Behaviors.withTimers(timers -> new QuorumPeer(ctx, timers, settings, crashPoints,
+          clientsMayConnect));
     });
   }
 
   private QuorumPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
-      CrashPoints crashPoints) {
+      CrashPoints crashPoints, CompletionStage<Void> clientsMayConnect) {
     super(ctx);
+    this.clientsMayConnect = clientsMayConnect;
     this.settings = settings;
     this.crashPoints = crashPoints;
     this.timers = timers;
@@ -249,6 +262,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         .onMessage(Inbound.class, m -> onInbound(m.message()))
         .onMessage(ElectedMsg.class, m -> onElected(m.elected()))
         .onMessage(Serving.class, this::onServing)
+        .onMessage(OpenClientPort.class, this::onOpenClientPort)
         .onMessage(SaveSnapshot.class, s -> {
           if (storageHealthy) {
             snapshots.tell(new TreeSnapshotter.Save(s.tree()));
@@ -431,6 +445,14 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
         state == ServerState.LEADING));
     getContext().getLog().info("serving clients as {}", mode());
     if (clientPort == null) {
+      getContext().pipeToSelf(clientsMayConnect,
+          (ok, failed) -> new OpenClientPort(failed == null));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onOpenClientPort(OpenClientPort open) {
+    if (open.ok() && clientPort == null) {
       clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
           sessions, tree, view, () -> serving ? mode() : null), "client-port");
       critical.watch("client port", clientPort);

@@ -9,11 +9,14 @@ import dev.paddock.door.TypedEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -71,29 +74,50 @@ final class TypedClientEndpoint {
     return port;
   }
 
-  /** Opens the endpoint beside the node of {@code ctx}, if a port is configured. */
-  static void start(ActorContext<QuorumPeer.Command> ctx, Settings settings) {
+  /**
+   * Opens the endpoint beside the node of {@code ctx}, if a port is configured. A second actor
+   * system takes about a second to start, mostly loading remoting's classes; it starts on a
+   * blocking-I/O thread so that the node's recovery runs meanwhile instead of after it. The
+   * returned stage completes once typed clients can connect (at once without a port) and fails
+   * when the endpoint could not open, which also stops the node.
+   */
+  static CompletionStage<Void> start(ActorContext<QuorumPeer.Command> ctx, Settings settings) {
     ActorSystem<?> node = ctx.getSystem();
     int port = port(node.settings().config());
     if (port == 0) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
+    ActorRef<QuorumPeer.Command> peer = ctx.getSelf();
+    CompletableFuture<ActorSystem<Object>> opening = CompletableFuture.supplyAsync(
+        () -> open(node, peer, settings, port),
+        node.dispatchers().lookup(DispatcherSelector.blocking()));
+    // Registered before the system exists: the node may be asked to stop while it starts, and
+    // then waits for it to finish starting before stopping it.
+    CoordinatedShutdown.get(node).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
+        "typed-client-port", () -> opening.handle((clients, failed) -> clients)
+            .thenCompose(clients -> {
+              if (clients == null) {
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              clients.terminate();
+              return clients.getWhenTerminated().thenApply(t -> Done.getInstance());
+            }));
+    return opening.thenApply(clients -> null);
+  }
+
+  private static ActorSystem<Object> open(ActorSystem<?> node, ActorRef<QuorumPeer.Command> peer,
+      Settings settings, int port) {
     ActorSystem<Object> clients;
     try {
-      clients = ActorSystem.create(guardian(ctx.getSelf()), ClientPekkoConfig.CLIENT_SYSTEM,
+      clients = ActorSystem.create(guardian(peer), ClientPekkoConfig.CLIENT_SYSTEM,
           config(node.settings().config(), settings.host(), port));
     } catch (RuntimeException e) {
       LOG.error("cannot open the typed-client port {}:{} ({}): {}", settings.host(), port, KEY,
           e.getMessage());
       CoordinatedShutdown.get(node).run(CriticalParts.PART_STOPPED);
-      return;
+      throw e;
     }
     LOG.info("typed clients served on {}:{}", settings.host(), port);
-    CoordinatedShutdown.get(node).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-        "typed-client-port", () -> {
-          clients.terminate();
-          return clients.getWhenTerminated().thenApply(t -> Done.getInstance());
-        });
     node.getWhenTerminated().thenRun(clients::terminate);
     clients.getWhenTerminated().thenRun(() -> {
       if (CoordinatedShutdown.get(node).getShutdownReason().isEmpty()) {
@@ -101,6 +125,7 @@ final class TypedClientEndpoint {
         CoordinatedShutdown.get(node).run(CriticalParts.PART_STOPPED);
       }
     });
+    return clients;
   }
 
   /**

@@ -1,11 +1,13 @@
 package dev.paddock.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.paddock.zab.CrashPoints;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,9 +15,11 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +52,42 @@ class TypedClientEndpointTest {
   void theEndpointStopsWithTheNode() throws Exception {
     int port = freePort();
     ActorSystem<QuorumPeer.Command> node = start(port);
-    TestNodes.awaitServing(ActorTestKit.create(node), node, Duration.ofSeconds(30));
-    assertTrue(!canBind(port), "the endpoint listens on its port");
+    ActorTestKit kit = ActorTestKit.create(node);
+    TestNodes.awaitServing(kit, node, Duration.ofSeconds(30));
+    // The endpoint starts beside recovery, so it may open after the node serves.
+    kit.createTestProbe().awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(50),
+        () -> {
+          assertFalse(canBind(port), "the endpoint listens on its port");
+          return null;
+        });
     ActorTestKit.shutdown(node, Duration.ofSeconds(30), true);
     // The endpoint terminates within the node's coordinated shutdown, before the node is gone.
     assertTrue(canBind(port), "the endpoint released its port when the node stopped");
+  }
+
+  @Test
+  void theClientPortOpensOnlyOnceTypedClientsCanConnect() {
+    Config config = TestNodes.standaloneConfig(dir, Map.of("paddock.admin.enabled", false));
+    CompletableFuture<Void> typedClients = new CompletableFuture<>();
+    ActorSystem<QuorumPeer.Command> node = ActorSystem.create(QuorumPeer.create(
+        Settings.from(config), CrashPoints.NONE, typedClients), PekkoConfig.SYSTEM_NAME, config);
+    try {
+      ActorTestKit kit = ActorTestKit.create(node);
+      TestNodes.awaitServing(kit, node, Duration.ofSeconds(30));
+      TestProbe<InetSocketAddress> port = kit.createTestProbe();
+      // The node answers with the client port's address only once the port is open.
+      node.tell(new QuorumPeer.GetClientPort(port.ref()));
+      port.expectNoMessage(Duration.ofSeconds(1));
+      typedClients.complete(null);
+      InetSocketAddress bound = port.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(100),
+          () -> {
+            node.tell(new QuorumPeer.GetClientPort(port.ref()));
+            return port.receiveMessage(Duration.ofMillis(500));
+          });
+      assertFalse(canBind(bound.getPort()), "the client port listens");
+    } finally {
+      ActorTestKit.shutdown(node, Duration.ofSeconds(30), true);
+    }
   }
 
   @Test
