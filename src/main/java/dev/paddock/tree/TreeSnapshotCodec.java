@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import scala.Tuple2;
-import scala.collection.immutable.HashSet;
 import scala.collection.mutable.ReusableBuilder;
 
 /**
@@ -83,11 +82,7 @@ public final class TreeSnapshotCodec {
       if (parent == null) {
         throw new IOException("snapshot has children of missing node " + e.getKey());
       }
-      HashSet<String> set = PersistentColls.emptySet();
-      for (String k : e.getValue()) {
-        set = set.incl(k);
-      }
-      nodes = nodes.updated(e.getKey(), parent.withChildren(set));
+      nodes = nodes.updated(e.getKey(), parent.withChildren(PersistentColls.setOf(e.getValue())));
     }
     return DataTree.indexing(nodes, sessions, zxid).snapshot();
   }
