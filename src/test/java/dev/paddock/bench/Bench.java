@@ -22,10 +22,11 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * bench/run.sh [options] scenario...
- *   typed-standalone  typed-ensemble  wire-standalone  wire-ensemble  latency  cas  memory  all
+ *   typed-standalone  typed-ensemble  wire-standalone  wire-ensemble  wire-ensemble-5  latency
+ *   cas  memory  all
  * options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100 --failovers=3
  *          --quiet-wait=0 --heap=1g --products=paddock,zookeeper --typed-api=ask|facade
- *          --ops=create,setData,getData --node-arg=-Dkey=value (repeatable) --jfr=DIR --keep
+ *          --ops=create,setData,getData,mixed --node-arg=-Dkey=value (repeatable) --jfr=DIR --keep
  *          --tls (wire scenarios: Paddock only, over its TLS client port)
  *          --znodes=500000 (memory) --cas-seconds=30 --paused-seconds=65 (cas)
  * </pre>
@@ -34,8 +35,6 @@ import java.util.stream.Collectors;
  */
 public final class Bench {
   static final Duration LOW_LOAD_WARMUP = Duration.ofSeconds(15);
-  private static final List<String> SCENARIOS = List.of("typed-standalone", "typed-ensemble",
-      "wire-standalone", "wire-ensemble", "latency", "cas", "memory");
 
   private Bench() {}
 
@@ -44,22 +43,13 @@ public final class Bench {
         .format(ZonedDateTime.now()) + "] " + line);
   }
 
-  private record Options(Load.Settings load, int failovers, String heap, Set<String> products,
-      Path jfrDir, boolean keep, Driver.Factory typed, List<String> nodeArgs,
-      List<String> scenarios, boolean tls, int znodes, Duration casTime, Duration pausedTime) {}
-
   public static void main(String[] args) throws Exception {
-    Options o;
+    BenchOptions o;
     try {
-      o = parse(args);
+      o = BenchOptions.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
-      System.err.println("usage: bench/run.sh [--seconds=10] [--warmup=5] [--clients=4] "
-          + "[--outstanding=200] [--size=100] [--failovers=3] [--quiet-wait=0] [--heap=1g] "
-          + "[--products=paddock,zookeeper] [--typed-api=ask|facade] "
-          + "[--ops=create,setData,getData] [--node-arg=-Dkey=value]... [--jfr=DIR] [--keep] "
-          + "[--tls] [--znodes=500000] [--cas-seconds=30] [--paused-seconds=65] "
-          + String.join("|", SCENARIOS) + "|all ...");
+      System.err.println(BenchOptions.USAGE);
       System.exit(2);
       return;
     }
@@ -83,15 +73,16 @@ public final class Bench {
     }
   }
 
-  private static int runAll(Options o, Cluster.ServerJvm jvm) {
+  private static int runAll(BenchOptions o, Cluster.ServerJvm jvm) {
     int status = 0;
     for (String s : o.scenarios()) {
       try {
         switch (s) {
           case "typed-standalone" -> typed(o, jvm, false);
           case "typed-ensemble" -> typed(o, jvm, true);
-          case "wire-standalone" -> wire(o, jvm, false);
-          case "wire-ensemble" -> wire(o, jvm, true);
+          case "wire-standalone" -> wire(o, jvm, 1);
+          case "wire-ensemble" -> wire(o, jvm, 3);
+          case "wire-ensemble-5" -> wire(o, jvm, 5);
           case "latency" -> latency(o, jvm);
           case "cas" -> CasBench.run(jvm, o.products(), o.casTime(), o.pausedTime());
           case "memory" -> MemoryBench.run(jvm, o.products(), o.znodes(), o.load().dataSize());
@@ -106,99 +97,7 @@ public final class Bench {
     return status;
   }
 
-  private static Options parse(String[] args) {
-    int seconds = 10;
-    int warmup = 5;
-    int clients = 4;
-    int outstanding = 200;
-    int size = 100;
-    int failovers = 3;
-    int quietWait = 0;
-    int znodes = 500_000;
-    int casSeconds = 30;
-    int pausedSeconds = 65;
-    String heap = "1g";
-    Set<String> products = new LinkedHashSet<>(List.of("paddock", "zookeeper"));
-    Path jfr = null;
-    boolean keep = false;
-    boolean tls = false;
-    Driver.Factory typed = TypedDriver.FACTORY;
-    Set<Load.Op> ops = java.util.EnumSet.allOf(Load.Op.class);
-    List<String> nodeArgs = new ArrayList<>();
-    Set<String> scenarios = new LinkedHashSet<>();
-    for (String a : args) {
-      if (a.startsWith("--")) {
-        int eq = a.indexOf('=');
-        String key = eq < 0 ? a.substring(2) : a.substring(2, eq);
-        String value = eq < 0 ? "" : a.substring(eq + 1);
-        switch (key) {
-          case "seconds" -> seconds = positive(key, value);
-          case "warmup" -> warmup = Integer.parseInt(value);
-          case "clients" -> clients = positive(key, value);
-          case "outstanding" -> outstanding = positive(key, value);
-          case "size" -> size = Integer.parseInt(value);
-          case "failovers" -> failovers = Integer.parseInt(value);
-          case "quiet-wait" -> quietWait = Integer.parseInt(value);
-          case "heap" -> heap = value;
-          case "products" -> products = new LinkedHashSet<>(Arrays.asList(value.split(",")));
-          case "jfr" -> jfr = Path.of(value).toAbsolutePath();
-          case "keep" -> keep = true;
-          case "node-arg" -> {
-            if (!value.startsWith("-D") || value.indexOf('=') < 3) {
-              throw new IllegalArgumentException("--node-arg takes -Dkey=value");
-            }
-            nodeArgs.add(value);
-          }
-          case "ops" -> {
-            ops = java.util.EnumSet.noneOf(Load.Op.class);
-            for (String name : value.split(",")) {
-              ops.add(Arrays.stream(Load.Op.values()).filter(x -> x.label.equals(name))
-                  .findFirst().orElseThrow(() -> new IllegalArgumentException(
-                      "--ops takes create,setData,getData")));
-            }
-          }
-          case "typed-api" -> typed = switch (value) {
-            case "ask" -> TypedDriver.FACTORY;
-            case "facade" -> FacadeDriver.FACTORY;
-            default -> throw new IllegalArgumentException("--typed-api is ask or facade");
-          };
-          case "tls" -> tls = true;
-          case "znodes" -> znodes = positive(key, value);
-          case "cas-seconds" -> casSeconds = Integer.parseInt(value);
-          case "paused-seconds" -> pausedSeconds = Integer.parseInt(value);
-          default -> throw new IllegalArgumentException("unknown option " + a);
-        }
-      } else if (a.equals("all")) {
-        scenarios.addAll(SCENARIOS);
-      } else if (SCENARIOS.contains(a)) {
-        scenarios.add(a);
-      } else {
-        throw new IllegalArgumentException("unknown scenario " + a);
-      }
-    }
-    if (scenarios.isEmpty()) {
-      throw new IllegalArgumentException("no scenario given");
-    }
-    for (String p : products) {
-      if (!p.equals("paddock") && !p.equals("zookeeper")) {
-        throw new IllegalArgumentException("unknown product " + p);
-      }
-    }
-    return new Options(new Load.Settings(clients, outstanding, size, Duration.ofSeconds(warmup),
-        Duration.ofSeconds(seconds), Duration.ofSeconds(quietWait), ops), failovers, heap, products,
-        jfr, keep, typed, List.copyOf(nodeArgs), List.copyOf(scenarios), tls, znodes,
-        Duration.ofSeconds(casSeconds), Duration.ofSeconds(pausedSeconds));
-  }
-
-  private static int positive(String key, String value) {
-    int v = Integer.parseInt(value);
-    if (v <= 0) {
-      throw new IllegalArgumentException("--" + key + " must be positive");
-    }
-    return v;
-  }
-
-  private static void printMachine(Options o, Cluster.ServerJvm jvm) {
+  private static void printMachine(BenchOptions o, Cluster.ServerJvm jvm) {
     System.out.println("Paddock benchmark, " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")
         .format(ZonedDateTime.now()));
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores ("
@@ -254,7 +153,7 @@ public final class Bench {
   private record Run(String label, List<Load.Result> results, List<Failover.Round> failovers,
       String unavailable, String failoverError) {}
 
-  private static void typed(Options o, Cluster.ServerJvm jvm, boolean ensemble) {
+  private static void typed(BenchOptions o, Cluster.ServerJvm jvm, boolean ensemble) {
     String name = ensemble ? "typed-ensemble" : "typed-standalone";
     header(name, "Paddock " + (ensemble ? "3-server ensemble" : "standalone server")
         + " (node.jar processes), " + o.typed().describe());
@@ -263,24 +162,27 @@ public final class Bench {
     printSingle(run, o);
   }
 
-  private static void wire(Options o, Cluster.ServerJvm jvm, boolean ensemble)
+  /** @param servers 1 for a standalone server, else the size of the ensemble */
+  private static void wire(BenchOptions o, Cluster.ServerJvm jvm, int servers)
       throws IOException {
-    String name = ensemble ? "wire-ensemble" : "wire-standalone";
+    boolean ensemble = servers > 1;
+    String name = !ensemble ? "wire-standalone"
+        : servers == 3 ? "wire-ensemble" : "wire-ensemble-" + servers;
     BenchTls tls = o.tls() ? BenchTls.create() : null;
     Driver.Factory factory = tls == null ? WireDriver.FACTORY : WireDriver.overTls(tls);
     // Only Paddock's servers are given TLS settings; a plaintext ZooKeeper beside them would
     // not be a comparison.
     boolean withZooKeeper = o.products().contains("zookeeper") && tls == null;
-    header(name, (ensemble ? "3-server ensembles" : "standalone servers") + ", "
+    header(name, (ensemble ? servers + "-server ensembles" : "standalone servers") + ", "
         + factory.describe() + (withZooKeeper ? ", Paddock vs Apache ZooKeeper 3.9.5" : ""));
     Run paddock = null;
     Run zookeeper = null;
     if (o.products().contains("paddock")) {
-      paddock = runTarget(o, () -> ensemble ? PaddockCluster.ensemble(jvm, tls)
+      paddock = runTarget(o, () -> ensemble ? PaddockCluster.ensemble(jvm, tls, servers)
           : PaddockCluster.standalone(jvm, tls), factory, ensemble, true);
     }
     if (withZooKeeper) {
-      zookeeper = runTarget(o, () -> ensemble ? ZooKeeperCluster.ensemble(jvm)
+      zookeeper = runTarget(o, () -> ensemble ? ZooKeeperCluster.ensemble(jvm, servers)
           : ZooKeeperCluster.standalone(jvm), WireDriver.FACTORY, ensemble, true);
     }
     printComparison(paddock, zookeeper, o);
@@ -293,7 +195,7 @@ public final class Bench {
    * warm-up is at least {@link #LOW_LOAD_WARMUP}: at one request at a time a short warm-up
    * measures the interpreter, not the request path.
    */
-  private static void latency(Options o, Cluster.ServerJvm jvm) {
+  private static void latency(BenchOptions o, Cluster.ServerJvm jvm) {
     Load.Settings base = o.load();
     Duration warmup = base.warmup().compareTo(LOW_LOAD_WARMUP) < 0 ? LOW_LOAD_WARMUP
         : base.warmup();
@@ -301,8 +203,7 @@ public final class Bench {
     for (int[] shape : new int[][] {{1, 1}, {4, 8}}) {
       Load.Settings s = new Load.Settings(shape[0], shape[1], base.dataSize(), warmup,
           base.measure(), base.quietWait(), ops);
-      Options low = new Options(s, 0, o.heap(), o.products(), o.jfrDir(), o.keep(), o.typed(),
-          o.nodeArgs(), o.scenarios(), false, o.znodes(), o.casTime(), o.pausedTime());
+      BenchOptions low = o.withLoad(s);
       header("latency", "3-server ensembles, " + shape[0] + " client" + (shape[0] == 1 ? "" : "s")
           + " x " + shape[1] + " outstanding, official client, Paddock vs Apache ZooKeeper 3.9.5");
       Run paddock = o.products().contains("paddock") ? runTarget(low,
@@ -319,13 +220,13 @@ public final class Bench {
     System.out.flush();
   }
 
-  private static Run runTarget(Options o, ClusterMaker maker, Driver.Factory factory,
+  private static Run runTarget(BenchOptions o, ClusterMaker maker, Driver.Factory factory,
       boolean failover, boolean wire) {
     return runTarget(o, maker, factory, failover, wire, false);
   }
 
   /** @param viaFollowers connect every client to a follower, never to the leader */
-  private static Run runTarget(Options o, ClusterMaker maker, Driver.Factory factory,
+  private static Run runTarget(BenchOptions o, ClusterMaker maker, Driver.Factory factory,
       boolean failover, boolean wire, boolean viaFollowers) {
     Cluster c = null;
     List<Driver> drivers = new ArrayList<>();
@@ -426,7 +327,7 @@ public final class Bench {
 
   // ---- printing ----
 
-  private static void printSingle(Run run, Options o) {
+  private static void printSingle(Run run, BenchOptions o) {
     System.out.println(run.label() + "; " + loadLine(o));
     if (run.unavailable() != null) {
       System.out.println("n/a: " + run.unavailable());
@@ -446,7 +347,7 @@ public final class Bench {
     printFailover(run);
   }
 
-  private static void printComparison(Run p, Run z, Options o) {
+  private static void printComparison(Run p, Run z, BenchOptions o) {
     System.out.println(loadLine(o));
     if (p != null && p.unavailable() != null) {
       System.out.println("Paddock n/a: " + p.unavailable());
@@ -551,7 +452,7 @@ public final class Bench {
     return g.length % 2 == 1 ? g[g.length / 2] : (g[g.length / 2 - 1] + g[g.length / 2]) / 2;
   }
 
-  private static String loadLine(Options o) {
+  private static String loadLine(BenchOptions o) {
     Load.Settings s = o.load();
     return s.clients() + " clients x " + s.outstanding() + " outstanding, " + s.dataSize()
         + " B, warm-up " + s.warmup().toSeconds() + " s, measured " + s.measure().toSeconds()

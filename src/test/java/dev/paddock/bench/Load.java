@@ -36,7 +36,9 @@ final class Load {
       Duration quietWait, java.util.Set<Op> ops) {}
 
   enum Op {
-    CREATE("create"), SET("setData"), GET("getData");
+    CREATE("create"), SET("setData"), GET("getData"),
+    /** Nine getData for every setData, on the same nodes. */
+    MIXED("mixed");
 
     final String label;
 
@@ -109,7 +111,10 @@ final class Load {
     Bench.progress("  server warm-up: " + settings.warmup().toSeconds() + " s of each op, "
         + "not measured ...");
     for (Op op : Op.values()) {
-      run(op, false);
+      // The mixed load runs the paths that setData and getData have already warmed.
+      if (op != Op.MIXED) {
+        run(op, false);
+      }
     }
     List<Result> out = new ArrayList<>();
     for (Op op : Op.values()) {
@@ -255,6 +260,13 @@ final class Load {
         case SET -> d.setData(prefix + pick(client, n), data,
             err -> completed(p, client, start, err));
         case GET -> d.getData(prefix + pick(client, n), err -> completed(p, client, start, err));
+        case MIXED -> {
+          if (n % 10 == 0) {
+            d.setData(prefix + pick(client, n), data, err -> completed(p, client, start, err));
+          } else {
+            d.getData(prefix + pick(client, n), err -> completed(p, client, start, err));
+          }
+        }
         default -> throw new IllegalStateException();
       }
     } catch (RuntimeException e) {

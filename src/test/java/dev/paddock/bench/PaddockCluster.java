@@ -62,12 +62,16 @@ final class PaddockCluster extends Cluster {
   }
 
   static PaddockCluster ensemble(ServerJvm jvm, BenchTls tls) throws IOException {
+    return ensemble(jvm, tls, 3);
+  }
+
+  static PaddockCluster ensemble(ServerJvm jvm, BenchTls tls, int size) throws IOException {
     PaddockCluster c = new PaddockCluster(Cleanup.tempDir("paddock-ensemble"));
     Set<Integer> used = new HashSet<>();
-    int[] peer = new int[3];
-    int[] client = new int[3];
-    int[] typed = new int[3];
-    for (int i = 0; i < 3; i++) {
+    int[] peer = new int[size];
+    int[] client = new int[size];
+    int[] typed = new int[size];
+    for (int i = 0; i < size; i++) {
       peer[i] = uniquePort(used);
       client[i] = uniquePort(used);
       typed[i] = uniquePort(used);
@@ -76,7 +80,7 @@ final class PaddockCluster extends Cluster {
       }
     }
     StringBuilder servers = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < size; i++) {
       servers.append(String.format("    { id = %d, host = \"127.0.0.1\", peer-port = %d, "
           + "client-port = %d, role = voter }%n", i + 1, peer[i], client[i]));
     }
@@ -89,7 +93,7 @@ final class PaddockCluster extends Cluster {
         + "  admin.port = 0\n"
         + "  four-letter-words = " + WORDS + "\n"
         + "  servers = [\n" + servers + "  ]\n}\n");
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= size; i++) {
       Path conf = c.dir.resolve("node" + i + ".conf");
       Files.writeString(conf, "include \"application.conf\"\npaddock {\n  my-id = " + i
           + "\n  typed-client-port = " + typed[i - 1]

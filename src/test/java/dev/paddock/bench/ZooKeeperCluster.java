@@ -34,22 +34,26 @@ final class ZooKeeperCluster extends Cluster {
   }
 
   static ZooKeeperCluster ensemble(ServerJvm jvm) throws IOException {
+    return ensemble(jvm, 3);
+  }
+
+  static ZooKeeperCluster ensemble(ServerJvm jvm, int size) throws IOException {
     ZooKeeperCluster c = new ZooKeeperCluster(Cleanup.tempDir("zookeeper-ensemble"));
     Set<Integer> used = new HashSet<>();
-    int[] client = new int[3];
-    int[] quorum = new int[3];
-    int[] election = new int[3];
-    for (int i = 0; i < 3; i++) {
+    int[] client = new int[size];
+    int[] quorum = new int[size];
+    int[] election = new int[size];
+    for (int i = 0; i < size; i++) {
       client[i] = uniquePort(used);
       quorum[i] = uniquePort(used);
       election[i] = uniquePort(used);
     }
     StringBuilder servers = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < size; i++) {
       servers.append("server.").append(i + 1).append("=127.0.0.1:").append(quorum[i])
           .append(':').append(election[i]).append('\n');
     }
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= size; i++) {
       Path data = Files.createDirectories(c.dir.resolve("data" + i));
       Files.writeString(data.resolve("myid"), i + "\n");
       Path cfg = c.dir.resolve("zoo" + i + ".cfg");
