@@ -76,7 +76,7 @@ final class TypedClientEndpoint {
 
   /**
    * Opens the endpoint beside the node of {@code ctx}, if a port is configured. A second actor
-   * system takes about a second to start, mostly loading remoting's classes; it starts on a
+   * system with remoting takes about a second to start in a fresh JVM; it starts on a
    * blocking-I/O thread so that the node's recovery runs meanwhile instead of after it. The
    * returned stage completes once typed clients can connect (at once without a port) and fails
    * when the endpoint could not open, which also stops the node.
