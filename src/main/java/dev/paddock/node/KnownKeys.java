@@ -27,9 +27,10 @@ final class KnownKeys {
   private KnownKeys() {}
 
   static void check(Config loaded) {
-    // Not defaultReference(): that one already carries -D overrides, typos included.
-    Config reference = ConfigFactory.parseResourcesAnySyntax(
-        KnownKeys.class.getClassLoader(), "reference").resolve();
+    // Not defaultReference(): that one already carries -D overrides, typos included. The
+    // unresolved reference is the parse ConfigFactory.load() cached, without them.
+    Config reference = ConfigFactory.defaultReferenceUnresolved(
+        KnownKeys.class.getClassLoader()).resolve();
     walk(reference.getObject("paddock"), loaded.getObject("paddock"), "paddock", loaded);
     ConfigObject entry = reference.getObject(SERVERS_ENTRY);
     ConfigValue servers = loaded.getValue("paddock.servers");

@@ -85,14 +85,14 @@ public record ClientTlsSettings(int port, Store keyStore, Store trustStore, Clie
   /**
    * ZooKeeper's names are camel case, and a differently spelt key would otherwise go unread. The
    * known ones are those reference.conf has (not defaultReference(): that one carries -D
-   * overrides, typos included).
+   * overrides, typos included; the unresolved reference is parsed once and cached without them).
    */
   private static void rejectUnknownKeys(Config root) {
     if (!root.hasPath("paddock.ssl")) {
       return;
     }
-    Config reference = ConfigFactory.parseResourcesAnySyntax(
-        ClientTlsSettings.class.getClassLoader(), "reference");
+    Config reference = ConfigFactory.defaultReferenceUnresolved(
+        ClientTlsSettings.class.getClassLoader());
     Set<String> known = reference.hasPath("paddock.ssl")
         ? keys(reference.getConfig("paddock.ssl")) : Set.of();
     for (String key : keys(root.getConfig("paddock.ssl"))) {
