@@ -5,9 +5,7 @@ import dev.paddock.election.ElectionRound;
 import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
-import dev.paddock.peers.MembershipGuard;
 import dev.paddock.peers.Peers;
-import dev.paddock.request.ReplySize;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
@@ -42,8 +40,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The guardian of a server: owns what lives across roles (log, snapshots, tree, sessions, the
@@ -196,13 +192,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
           Peers.NAME);
       critical.watch("peers gateway", peers);
       peers.tell(new Peers.SetInbox(ctx.messageAdapter(Peers.Inbound.class, Inbound::new)));
-      if (ctx.getSystem().settings().config().getString("pekko.actor.provider")
-          .equals("cluster")) {
-        Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
-            ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
-            ClusterEvent.ReachabilityEvent.class));
-        ctx.spawn(MembershipGuard.create(Set.copyOf(addresses.values())), MembershipGuard.NAME);
-      }
+      ClusterReachability.watch(ctx,
+          ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
+          addresses.values());
     }
     currentVote = new Vote(settings.myId(), 0, 0);
     ActorRef<Command> self = ctx.getSelf();
@@ -332,18 +324,12 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       getContext().getLog().info("recovered tree at zxid 0x{} ({} nodes); log holds {} txns "
           + "after it, up to 0x{}", Long.toHexString(initial.lastZxid()), initial.nodeCount(),
           recoveredLog.entries().size(), Long.toHexString(recoveredLog.lastZxid()));
-      view = new TreeView(initial.snapshot());
       ActorRef<Command> self = getContext().getSelf();
-      tree = getContext().spawn(DataTreeActor.create(initial, view,
-          s -> self.tell(new SaveSnapshot(s)), settings.snapCount(), settings.snapSizeLimit(),
-          settings.maxBuffer() + (long) ReplySize.HEADROOM), "tree");
-      sessions = getContext().spawn(SessionTrackerActor.create(
-          new SessionTrackerActor.Config(settings.myId(), SessionSecret.resolve(settings),
-              settings.minSessionTimeoutMs(), settings.maxSessionTimeoutMs(), settings.tickMs(),
-              settings.superDigest(), settings.initLimit() * (long) settings.tickMs()),
-          view, tree), SESSIONS);
-      critical.watch("tree", tree);
-      critical.watch("session tracker", sessions);
+      ServingCore core = ServingCore.spawn(getContext(), settings, initial,
+          s -> self.tell(new SaveSnapshot(s)), critical, SESSIONS);
+      view = core.view();
+      tree = core.tree();
+      sessions = core.sessions();
     }
     lookForLeader();
     return this;
@@ -484,17 +470,11 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
    * brief hiccup of one follower does not cost an election.
    */
   private Behavior<Command> onReachability(Reachability r) {
-    if (r.event() instanceof ClusterEvent.UnreachableMember u
+    int unreachable = ClusterReachability.unreachableServer(settings, r.event());
+    if (unreachable >= 0 && unreachable == currentVote.leaderId()
         && (state == ServerState.FOLLOWING || state == ServerState.OBSERVING)) {
-      org.apache.pekko.actor.Address a = u.member().address();
-      for (ServerSpec spec : settings.servers()) {
-        if (spec.id() == currentVote.leaderId() && a.host().isDefined()
-            && a.port().isDefined() && (int) a.port().get() == spec.peerPort()
-            && a.host().get().equals(spec.host())) {
-          getContext().getLog().warn("leader {} is unreachable", spec.id());
-          tellRole(spec.id(), null);
-        }
-      }
+      getContext().getLog().warn("leader {} is unreachable", unreachable);
+      tellRole(unreachable, null);
     }
     return this;
   }
