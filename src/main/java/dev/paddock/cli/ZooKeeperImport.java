@@ -41,7 +41,6 @@ import org.apache.zookeeper.txn.MultiTxn;
 import org.apache.zookeeper.txn.SetACLTxn;
 import org.apache.zookeeper.txn.SetDataTxn;
 import org.apache.zookeeper.txn.TxnHeader;
-import scala.collection.immutable.HashSet;
 
 /**
  * Reads a ZooKeeper data set (3.5 to 3.9 file formats): the newest readable {@code snapshot.*}
@@ -184,7 +183,7 @@ final class ZooKeeperImport {
 
   private static scala.collection.immutable.HashMap<String, DataNode> withChildren(
       Map<String, DataNode> nodes, Path file) throws IOException {
-    Map<String, HashSet<String>> children = new HashMap<>();
+    Map<String, List<String>> children = new HashMap<>();
     for (String p : nodes.keySet()) {
       if (!p.equals("/")) {
         int slash = p.lastIndexOf('/');
@@ -192,14 +191,14 @@ final class ZooKeeperImport {
         if (!nodes.containsKey(parent)) {
           throw new IOException(file + ": node " + p + " has no parent");
         }
-        children.merge(parent, PersistentColls.<String>emptySet().incl(p.substring(slash + 1)),
-            (a, b) -> a.concat(b));
+        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(p.substring(slash + 1));
       }
     }
     scala.collection.immutable.HashMap<String, DataNode> out = PersistentColls.emptyMap();
     for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
-      HashSet<String> c = children.get(e.getKey());
-      out = out.updated(e.getKey(), c == null ? e.getValue() : e.getValue().withChildren(c));
+      List<String> c = children.get(e.getKey());
+      out = out.updated(e.getKey(), c == null ? e.getValue()
+          : e.getValue().withChildren(PersistentColls.setOf(c)));
     }
     return out;
   }
