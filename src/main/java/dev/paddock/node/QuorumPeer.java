@@ -72,7 +72,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   /** The transaction log's state: epochs and last logged zxid (tests and diagnostics). */
   public record GetLogState(ActorRef<TxnLog.Snapshot> replyTo) implements Command {}
 
-  /** The ZooKeeper client port's bound address; ask once serving (tests bind port 0). */
+  /** The ZooKeeper client port's bound address, answered once the port is open (tests bind 0). */
   public record GetClientPort(ActorRef<java.net.InetSocketAddress> replyTo) implements Command {}
 
   /**
@@ -144,7 +144,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   private Vote pendingElected;
   private boolean pendingRole;
   private volatile boolean serving;
-  private ActorRef<ClientPortServer.Command> clientPort;
+  private final ClientPortSlot clientPort;
   private final CompletionStage<Void> clientsMayConnect;
   private int storageIncarnation;
   private int probedIncarnation;
@@ -181,6 +181,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     this.crashPoints = crashPoints;
     this.timers = timers;
     this.critical = new CriticalParts(ctx);
+    this.clientPort = new ClientPortSlot(ctx, critical);
     if (settings.standalone()) {
       voters.add(settings.myId());
     } else {
@@ -223,9 +224,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     return newReceiveBuilder()
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(GetClientPort.class, g -> {
-          if (clientPort != null) {
-            clientPort.tell(new ClientPortServer.GetBoundAddress(g.replyTo()));
-          }
+          clientPort.askBoundAddress(g.replyTo());
           return this;
         })
         .onMessage(GetLogState.class, g -> {
@@ -430,7 +429,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     sessions.tell(new SessionTrackerActor.RoleChanged(s.writes(),
         state == ServerState.LEADING));
     getContext().getLog().info("serving clients as {}", mode());
-    if (clientPort == null) {
+    if (!clientPort.isOpen()) {
       getContext().pipeToSelf(clientsMayConnect,
           (ok, failed) -> new OpenClientPort(failed == null));
     }
@@ -438,10 +437,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   }
 
   private Behavior<Command> onOpenClientPort(OpenClientPort open) {
-    if (open.ok() && clientPort == null) {
-      clientPort = getContext().spawn(ClientPortServer.create(settings.forClientPort(JOURNAL),
-          sessions, tree, view, () -> serving ? mode() : null), "client-port");
-      critical.watch("client port", clientPort);
+    if (open.ok()) {
+      clientPort.open(() -> ClientPortServer.create(settings.forClientPort(JOURNAL), sessions,
+          tree, view, () -> serving ? mode() : null));
     }
     return this;
   }
