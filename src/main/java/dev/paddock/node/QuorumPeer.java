@@ -335,6 +335,11 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   }
 
   private void lookForLeader() {
+    if (role != null) {
+      // A look scheduled when the last role ended can fire after storage came back and the
+      // next role started; that role serves, and the late look must not mark it as looking.
+      return;
+    }
     state = ServerState.LOOKING;
     serving = false;
     if (!storageHealthy || role != null || election != null) {
@@ -540,6 +545,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       }
     }
     storageHealthy = false;
+    serving = false;
     // An election outcome from before the failure is stale by the time storage is back.
     pendingElected = null;
     pendingRole = false;
