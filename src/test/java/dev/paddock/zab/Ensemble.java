@@ -332,7 +332,12 @@ public final class Ensemble implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int id : new ArrayList<>(kits.keySet())) {
+    // All at once: over peer TLS, a server's Artery shutdown can wait on an association stream
+    // until the far side closes the connection too (Pekko 1.7 bounds that wait nowhere), and
+    // stopping the servers one by one would make each wait for the next.
+    List<Integer> ids = new ArrayList<>(kits.keySet());
+    ids.forEach(id -> kits.get(id).system().terminate());
+    for (int id : ids) {
       kill(id);
     }
   }
