@@ -15,6 +15,7 @@ import dev.paddock.tree.TreeView;
 import dev.paddock.tree.WatchManager;
 import dev.paddock.txn.TxnEntry;
 import dev.paddock.txn.TxnSize;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,20 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
   /** Committed txns in zxid order, then the syncs that waited for them. */
   public record Apply(List<TxnEntry> entries, List<SyncPoint> syncs) implements Command {}
 
+  /**
+   * A read of an attached session runs once the tree has answered {@code afterOrdered} of the
+   * session's writes and syncs (as many as it had sent before this read), and before it answers
+   * the next: it sees its session's earlier writes and none of its later ones, without a round
+   * trip through the session.
+   */
   public record Read(long sessionId, int cxid, Op.Read op, List<Id> authIds,
-      ActorRef<SessionActor.Command> session) implements Command {}
+      ActorRef<SessionActor.Command> session, long afterOrdered) implements Command {
+    /** A read that waits for nothing. */
+    public Read(long sessionId, int cxid, Op.Read op, List<Id> authIds,
+        ActorRef<SessionActor.Command> session) {
+      this(sessionId, cxid, op, authIds, session, 0);
+    }
+  }
 
   /** Routes this session's write replies and events to {@code session}. */
   public record Attach(long sessionId, ActorRef<SessionActor.Command> session) implements Command {}
@@ -57,8 +70,14 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
    */
   public record Replace(TreeSnapshot snapshot) implements Command {}
 
-  /** Answered with {@link SessionActor.Flushed} after everything the tree was sent before. */
-  public record Flush(ActorRef<SessionActor.Command> session) implements Command {}
+  /**
+   * Answered with {@link SessionActor.Flushed} after everything the tree was sent before. The
+   * session had sent {@code ordered} writes and syncs; those not answered by now went to a
+   * leader that is gone, so the reads waiting for them are dropped (the session answers them
+   * as lost with the connection) and later reads wait only for what the session sends next.
+   */
+  public record Flush(long sessionId, ActorRef<SessionActor.Command> session, long ordered)
+      implements Command {}
 
   public record GetInfo(ActorRef<Info> replyTo) implements Command {}
 
@@ -84,10 +103,21 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
     void save(TreeSnapshot snapshot);
   }
 
+  /** An attached session: its actor, its writes and syncs answered, its reads that wait. */
+  private static final class Attached {
+    final ActorRef<SessionActor.Command> ref;
+    long answered;
+    final ArrayDeque<Read> held = new ArrayDeque<>();
+
+    Attached(ActorRef<SessionActor.Command> ref) {
+      this.ref = ref;
+    }
+  }
+
   private DataTree tree;
   private TreeReads<ActorRef<SessionActor.Command>> reads;
   private final WatchManager<ActorRef<SessionActor.Command>> watches = new WatchManager<>();
-  private final Map<Long, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
+  private final Map<Long, Attached> sessions = new HashMap<>();
   private final TreeView view;
   private final SnapshotSink snapshots;
   private final int snapCount;
@@ -138,21 +168,28 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
         .onMessage(Apply.class, this::onApply)
         .onMessage(Read.class, this::onRead)
         .onMessage(Attach.class, a -> {
-          sessions.put(a.sessionId(), a.session());
+          sessions.put(a.sessionId(), new Attached(a.session()));
           return this;
         })
         .onMessage(Detach.class, d -> {
-          sessions.remove(d.sessionId(), d.session());
+          if (attached(d.sessionId(), d.session()) != null) {
+            sessions.remove(d.sessionId());
+          }
           watches.removeWatcher(d.session());
           return this;
         })
         .onMessage(Flush.class, f -> {
+          Attached a = attached(f.sessionId(), f.session());
+          if (a != null) {
+            a.held.clear();
+            a.answered = f.ordered();
+          }
           f.session().tell(new SessionActor.Flushed());
           return this;
         })
         .onMessage(Replace.class, r -> {
-          for (ActorRef<SessionActor.Command> session : sessions.values()) {
-            session.tell(new SessionActor.Supersede(SessionOutput.Reason.UNAVAILABLE,
+          for (Attached a : sessions.values()) {
+            a.ref.tell(new SessionActor.Supersede(SessionOutput.Reason.UNAVAILABLE,
                 "this server took a snapshot of the leader's tree; reconnect"));
           }
           tree = DataTree.fromSnapshot(r.snapshot());
@@ -175,7 +212,7 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
 
   private Watches watchesBySession() {
     Map<ActorRef<SessionActor.Command>, Long> ids = new HashMap<>();
-    sessions.forEach((id, ref) -> ids.put(ref, id));
+    sessions.forEach((id, a) -> ids.put(a.ref, id));
     Map<Long, java.util.Set<String>> out = new java.util.TreeMap<>();
     watches.pathsByWatcher().forEach((ref, paths) -> {
       Long id = ids.get(ref);
@@ -199,9 +236,10 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
           d.watcher().tell(new SessionActor.Notify(d.event(), acl));
         }
       }
-      ActorRef<SessionActor.Command> owner = sessions.get(e.sessionId());
+      Attached owner = sessions.get(e.sessionId());
       if (owner != null) {
-        owner.tell(new SessionActor.Committed(e, applied.result(), tree.lastZxid()));
+        owner.ref.tell(new SessionActor.Committed(e, applied.result(), tree.lastZxid()));
+        answered(owner);
       }
       bytesSinceSnapshot += TxnSize.of(e);
       if ((--untilSnapshot <= 0 || bytesSinceSnapshot >= snapSizeLimit) && snapshots != null) {
@@ -211,9 +249,10 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
       }
     }
     for (SyncPoint s : a.syncs()) {
-      ActorRef<SessionActor.Command> owner = sessions.get(s.sessionId());
+      Attached owner = sessions.get(s.sessionId());
       if (owner != null) {
-        owner.tell(new SessionActor.Synced(s.cxid(), tree.lastZxid()));
+        owner.ref.tell(new SessionActor.Synced(s.cxid(), tree.lastZxid()));
+        answered(owner);
       }
     }
     view.publish(tree.snapshot());
@@ -231,11 +270,33 @@ public final class DataTreeActor extends AbstractBehavior<DataTreeActor.Command>
     return n == null ? null : n.acl();
   }
 
+  private Attached attached(long sessionId, ActorRef<SessionActor.Command> ref) {
+    Attached a = sessions.get(sessionId);
+    return a != null && a.ref.equals(ref) ? a : null;
+  }
+
+  /** One more write or sync of the session answered: run the reads that waited for it. */
+  private void answered(Attached a) {
+    a.answered++;
+    while (!a.held.isEmpty() && a.held.peekFirst().afterOrdered() <= a.answered) {
+      read(a.held.pollFirst());
+    }
+  }
+
   private Behavior<Command> onRead(Read r) {
+    Attached a = attached(r.sessionId(), r.session());
+    if (a != null && (!a.held.isEmpty() || r.afterOrdered() > a.answered)) {
+      a.held.addLast(r);
+    } else {
+      read(r);
+    }
+    return this;
+  }
+
+  private void read(Read r) {
     ActorRef<SessionActor.Command> session = r.session();
     Result result = reads.read(r.op(), session, r.sessionId(), r.authIds(),
         ev -> session.tell(new SessionActor.Notify(ev)));
     session.tell(new SessionActor.ReadDone(r.cxid(), tree.lastZxid(), result));
-    return this;
   }
 }

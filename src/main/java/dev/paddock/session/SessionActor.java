@@ -26,11 +26,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * One connected session: numbers nothing itself but keeps the client's order. Writes and syncs go
- * to the write path as they come; a read goes to the local tree only once every earlier write of
- * this session is applied, and nothing overtakes an earlier op that has not been sent. Every
- * reply comes back from the tree actor, in the order the ops were sent, so replies reach the
- * client in request order and a watch event always precedes the reply to a later read that
- * shows its change (ZooKeeper's CommitProcessor guarantees, per session).
+ * to the write path as they come, reads to the local tree as they come, each telling the tree how
+ * many writes and syncs were sent before it: the tree runs the read once it has answered those,
+ * and before the next. Writes behind a read are not held back, as ZooKeeper forwards them to its
+ * leader while reads wait in its CommitProcessor. Every reply comes back from the tree actor, in
+ * the order the ops were sent, so replies reach the client in request order and a watch event
+ * always precedes the reply to a later read that shows its change (ZooKeeper's CommitProcessor
+ * guarantees, per session).
  */
 public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
@@ -104,10 +106,6 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       this.op = op;
       this.auth = auth;
     }
-
-    boolean ordered() {
-      return op instanceof Op.Write || op instanceof Op.Sync;
-    }
   }
 
   private final long sessionId;
@@ -117,12 +115,18 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private final Context env;
   /**
    * Requests in client order: those handed on (replies come back in this order), then those
-   * held back. A read waits while a write or sync of the session is in flight, and everything
-   * after a waiting read waits too, so the two queues always split the client's order in two.
+   * held back while the server has no leader.
    */
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-  private int orderedInFlight;
+  /** Writes and syncs sent to the write path (the session's creation among them). */
+  private long orderedSent;
+  /**
+   * Syncs sent and not answered. A write waits behind one: a leader answers a sync once a
+   * quorum confirmed its leadership, after committing what came before it, and by then it may
+   * have committed a write sent after it, whose reply would overtake the sync's.
+   */
+  private int syncsInFlight;
   private final List<Id> authIds = new ArrayList<>();
   private boolean open;
   private boolean ended;
@@ -178,6 +182,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     ctx.watch(frontDoor);
     env.tree().tell(new DataTreeActor.Attach(sessionId, ctx.getSelf()));
     if (isNew) {
+      orderedSent = 1;
       writes.tell(new WritePath.SubmitWrite(
           new WriteRequest(sessionId, 0, new Op.CreateSession(timeoutMs), List.of())));
     } else {
@@ -260,15 +265,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   private void sendReady() {
     while (!waiting.isEmpty() && writes != null) {
-      Pending p = waiting.peekFirst();
-      if (!p.ordered() && orderedInFlight > 0) {
-        return;
+      if (syncsInFlight > 0 && waiting.peekFirst().op instanceof Op.Write) {
+        break;
       }
-      waiting.pollFirst();
+      Pending p = waiting.pollFirst();
       inFlight.addLast(p);
-      if (p.ordered()) {
-        orderedInFlight++;
-      }
       if (p.answer == null) {
         send(p);
       }
@@ -288,12 +289,15 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   private void send(Pending p) {
     if (p.op instanceof Op.Write w) {
+      orderedSent++;
       writes.tell(new WritePath.SubmitWrite(new WriteRequest(sessionId, p.cxid, w, p.auth)));
     } else if (p.op instanceof Op.Sync) {
+      orderedSent++;
+      syncsInFlight++;
       writes.tell(new WritePath.SubmitSync(sessionId, p.cxid));
     } else {
       env.tree().tell(new DataTreeActor.Read(sessionId, p.cxid, (Op.Read) p.op, p.auth,
-          getContext().getSelf()));
+          getContext().getSelf(), orderedSent));
     }
   }
 
@@ -337,8 +341,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   private void pollHead() {
     Pending head = inFlight.pollFirst();
-    if (head.ordered()) {
-      orderedInFlight--;
+    if (head.op instanceof Op.Sync && head.answer == null) {
+      syncsInFlight--;
     }
     release(head);
   }
@@ -373,7 +377,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     writes = null;
     reattaching = r.writes();
     detachments++;
-    env.tree().tell(new DataTreeActor.Flush(getContext().getSelf()));
+    env.tree().tell(new DataTreeActor.Flush(sessionId, getContext().getSelf(), orderedSent));
     return this;
   }
 
@@ -386,7 +390,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       return end(SessionOutput.Reason.UNAVAILABLE, "session not created before the leader "
           + "changed; reconnect");
     }
-    // Reads in flight were answered before the flush; what is left went to the old leader.
+    // What is left went to the old leader, or is a read the tree dropped as it waited for that.
     // CONNECTIONLOSS, as a client hears for requests outstanding when a connection drops.
     while (!inFlight.isEmpty()) {
       Pending head = inFlight.peekFirst();
@@ -453,7 +457,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       releaseAll();
       inFlight.clear();
       waiting.clear();
-      orderedInFlight = 0;
+      syncsInFlight = 0;
       frontDoor.tell(new SessionOutput.Closed(reason, detail));
     }
     return Behaviors.stopped();

@@ -111,6 +111,85 @@ class DataTreeActorTest {
     return p.receiveMessage();
   }
 
+  private void readAfter(long ordered, int cxid, Op.Read op, TestProbe<SessionActor.Command> p) {
+    tree.tell(new DataTreeActor.Read(S1, cxid, op, NO_AUTH, p.ref(), ordered));
+  }
+
+  /** Once the tree answered this, it has handled everything sent before. */
+  private void barrier() {
+    info();
+  }
+
+  @Test
+  void aReadWaitsForTheWritesItsSessionSentBeforeItAndRunsBeforeTheNextOne() {
+    TestProbe<SessionActor.Command> s = kit.createTestProbe();
+    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    readAfter(1, 2, new Op.GetData("/a", false), s);
+    readAfter(1, 3, new Op.Exists("/b", false), s);
+    barrier();
+    s.expectNoMessage(java.time.Duration.ofMillis(50));
+
+    TxnEntry first = create(S1, 1, "/a", "one");
+    TxnEntry other = create(S2, 1, "/b", "b");
+    TxnEntry next = setData(S1, 4, "/a", "two", 1);
+    apply(first, other, next);
+    committed(s, first);
+    expectData(s, 2, first.zxid(), "one");
+    SessionActor.ReadDone exists = readDone(s, 3);
+    assertEquals(first.zxid(), exists.zxid());
+    assertEquals(Result.fail(Code.NO_NODE), exists.result(), "the later write is not seen");
+    committed(s, next);
+  }
+
+  @Test
+  void aReadWhoseWritesAreAnsweredRunsAtOnceAndSyncsCountAsWrites() {
+    TestProbe<SessionActor.Command> s = kit.createTestProbe();
+    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TxnEntry a = create(S1, 1, "/a", "one");
+    apply(a);
+    committed(s, a);
+    readAfter(1, 2, new Op.GetData("/a", false), s);
+    expectData(s, 2, a.zxid(), "one");
+
+    readAfter(2, 4, new Op.GetData("/a", false), s);
+    barrier();
+    s.expectNoMessage(java.time.Duration.ofMillis(50));
+    tree.tell(new DataTreeActor.Apply(List.of(),
+        List.of(new DataTreeActor.SyncPoint(S1, 3))));
+    assertEquals(new SessionActor.Synced(3, a.zxid()), s.receiveMessage());
+    expectData(s, 4, a.zxid(), "one");
+  }
+
+  @Test
+  void aFlushDropsTheReadsWaitingForWritesThatWillNotCommit() {
+    TestProbe<SessionActor.Command> s = kit.createTestProbe();
+    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    readAfter(1, 2, new Op.GetData("/a", false), s);
+    tree.tell(new DataTreeActor.Flush(S1, s.ref(), 1));
+    s.expectMessage(new SessionActor.Flushed());
+    // The write sent before the flush is lost: later reads wait only for what comes after.
+    readAfter(1, 3, new Op.Exists("/a", false), s);
+    assertEquals(Result.fail(Code.NO_NODE), readDone(s, 3).result());
+    readAfter(2, 5, new Op.GetData("/a", false), s);
+    TxnEntry a = create(S1, 4, "/a", "one");
+    apply(a);
+    committed(s, a);
+    expectData(s, 5, a.zxid(), "one");
+  }
+
+  @Test
+  void aReadFromAnActorThatIsNotTheAttachedOneWaitsForNothing() {
+    TestProbe<SessionActor.Command> attached = kit.createTestProbe();
+    TestProbe<SessionActor.Command> superseded = kit.createTestProbe();
+    tree.tell(new DataTreeActor.Attach(S1, attached.ref()));
+    readAfter(3, 1, new Op.Exists("/a", false), superseded);
+    readDone(superseded, 1);
+    tree.tell(new DataTreeActor.Detach(S1, superseded.ref()));
+    readAfter(1, 2, new Op.Exists("/a", false), attached);
+    barrier();
+    attached.expectNoMessage(java.time.Duration.ofMillis(50));
+  }
+
   @Test
   void readsSeeEveryApplyBeforeThem() {
     TestProbe<SessionActor.Command> s = kit.createTestProbe();
@@ -269,7 +348,7 @@ class DataTreeActorTest {
     TestProbe<SessionActor.Command> s = kit.createTestProbe();
     tree.tell(new DataTreeActor.Attach(S1, s.ref()));
     tree.tell(new DataTreeActor.Replace(new DataTree().snapshot()));
-    tree.tell(new DataTreeActor.Flush(s.ref()));
+    tree.tell(new DataTreeActor.Flush(S1, s.ref(), 0));
     SessionActor.Supersede ended = s.expectMessageClass(SessionActor.Supersede.class);
     assertEquals(SessionOutput.Reason.UNAVAILABLE, ended.reason());
     s.expectMessage(new SessionActor.Flushed());

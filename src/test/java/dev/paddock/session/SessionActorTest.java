@@ -101,9 +101,15 @@ class SessionActorTest {
   }
 
   private DataTreeActor.Read nextRead(int cxid) {
+    return nextRead(cxid, 0);
+  }
+
+  /** The next read, which the tree is to run after {@code afterOrdered} writes and syncs. */
+  private DataTreeActor.Read nextRead(int cxid, long afterOrdered) {
     DataTreeActor.Read r = next(DataTreeActor.Read.class);
     assertEquals(ID, r.sessionId());
     assertEquals(cxid, r.cxid());
+    assertEquals(afterOrdered, r.afterOrdered());
     return r;
   }
 
@@ -175,22 +181,19 @@ class SessionActorTest {
   }
 
   @Test
-  void aReadWaitsUntilEarlierWritesAreAnswered() {
+  void aReadGoesAtOnceNamingTheWritesBeforeItAndDoesNotHoldBackTheWritesBehindIt() {
     ActorRef<SessionActor.Command> s = open();
     s.tell(new SessionActor.Submit(1, setData("/a")));
     s.tell(new SessionActor.Submit(2, new Op.GetData("/a", false)));
     s.tell(new SessionActor.Submit(3, new Op.Delete("/b", -1)));
     nextWrite(1);
-    // Neither the read nor the write behind it goes anywhere yet.
-    barrier(s);
-
-    s.tell(committed(1, new Txn.SetData("/a", new byte[] {1}, 1), ApplyResult.ok("/a", STAT)));
-    expectReply(1, zxid, new Result.StatOf(STAT));
-    DataTreeActor.Read read = nextRead(2);
+    DataTreeActor.Read read = nextRead(2, 1);
     assertEquals(new Op.GetData("/a", false), read.op());
     assertEquals(s, read.session());
     nextWrite(3);
 
+    s.tell(committed(1, new Txn.SetData("/a", new byte[] {1}, 1), ApplyResult.ok("/a", STAT)));
+    expectReply(1, zxid, new Result.StatOf(STAT));
     Result data = new Result.Data(new byte[] {1}, STAT);
     s.tell(new SessionActor.ReadDone(2, zxid, data));
     expectReply(2, zxid, data);
@@ -199,15 +202,30 @@ class SessionActorTest {
   }
 
   @Test
-  void aReadWaitsForAnEarlierSync() {
+  void aReadAfterASyncCountsIt() {
     ActorRef<SessionActor.Command> s = open();
     s.tell(new SessionActor.Submit(1, new Op.Sync("/")));
     s.tell(new SessionActor.Submit(2, new Op.Exists("/a", true)));
     assertEquals(new WritePath.SubmitSync(ID, 1), wire.receiveMessage());
+    nextRead(2, 1);
+    s.tell(new SessionActor.Synced(1, 77));
+    expectReply(1, 77, Result.DONE);
+  }
+
+  @Test
+  void aWriteWaitsForAnEarlierSyncAndReadsDoNot() {
+    ActorRef<SessionActor.Command> s = open();
+    s.tell(new SessionActor.Submit(1, new Op.Sync("/")));
+    s.tell(new SessionActor.Submit(2, new Op.Exists("/a", false)));
+    s.tell(new SessionActor.Submit(3, setData("/a")));
+    s.tell(new SessionActor.Submit(4, new Op.GetData("/a", false)));
+    assertEquals(new WritePath.SubmitSync(ID, 1), wire.receiveMessage());
+    nextRead(2, 1);
     barrier(s);
     s.tell(new SessionActor.Synced(1, 77));
     expectReply(1, 77, Result.DONE);
-    nextRead(2);
+    nextWrite(3);
+    nextRead(4, 2);
   }
 
   @Test
@@ -311,7 +329,7 @@ class SessionActorTest {
     s.tell(new SessionActor.Submit(3, new Op.WhoAmI()));
     expectReply(1, zxid - 1, Result.fail(Code.NO_NODE));
     expectReply(2, zxid, Result.fail(Code.NO_NODE));
-    assertEquals(List.of(IP_ID, alice), nextRead(3).authIds());
+    assertEquals(List.of(IP_ID, alice), nextRead(3, 2).authIds());
   }
 
   @Test
@@ -389,20 +407,24 @@ class SessionActorTest {
     s.tell(new SessionActor.Submit(3, new Op.GetData("/a", false)));
     nextWrite(1);
     nextWrite(2);
+    nextRead(3, 2);
     s.tell(new SessionActor.Detached(60_000));
     s.tell(new SessionActor.Submit(4, setData("/c")));
+    s.tell(new SessionActor.Submit(5, new Op.GetData("/c", false)));
     // Pings are answered while the server has no leader; nothing goes anywhere.
     barrier(s);
 
     TestProbe<WritePath> newLeader = kit.createTestProbe();
     s.tell(new SessionActor.Reattached(newLeader.ref()));
-    assertEquals(new DataTreeActor.Flush(s), wire.receiveMessage());
-    // The new leader's sync committed the first write, the tree tells so before the flush.
+    assertEquals(new DataTreeActor.Flush(ID, s, 2), wire.receiveMessage());
+    // The new leader's sync committed the first write, the tree tells so before the flush; it
+    // dropped the read, which waited for the second.
     s.tell(committed(1, new Txn.SetData("/a", new byte[] {1}, 1), ApplyResult.ok("/a", STAT)));
     s.tell(new SessionActor.Flushed());
     expectReply(1, zxid, new Result.StatOf(STAT));
     expectReply(2, 0, Result.fail(Code.CONNECTION_LOSS));
-    nextRead(3);
+    expectReply(3, 0, Result.fail(Code.CONNECTION_LOSS));
+    nextRead(5, 3);
     WriteRequest later = newLeader.expectMessageClass(WritePath.SubmitWrite.class).request();
     assertEquals(4, later.cxid());
     wire.expectNoMessage(Duration.ofMillis(50));
@@ -424,7 +446,7 @@ class SessionActorTest {
     s.tell(new SessionActor.Detached(300));
     TestProbe<WritePath> newLeader = kit.createTestProbe();
     s.tell(new SessionActor.Reattached(newLeader.ref()));
-    assertEquals(new DataTreeActor.Flush(s), wire.receiveMessage());
+    assertEquals(new DataTreeActor.Flush(ID, s, 0), wire.receiveMessage());
     s.tell(new SessionActor.Flushed());
     wire.expectNoMessage(Duration.ofMillis(600));
     s.tell(new SessionActor.Submit(1, setData("/a")));
@@ -439,7 +461,7 @@ class SessionActorTest {
     s.tell(new SessionActor.Detached(60_000));
     TestProbe<WritePath> newLeader = kit.createTestProbe();
     s.tell(new SessionActor.Reattached(newLeader.ref()));
-    assertEquals(new DataTreeActor.Flush(s), wire.receiveMessage());
+    assertEquals(new DataTreeActor.Flush(ID, s, 1), wire.receiveMessage());
     s.tell(new SessionActor.Flushed());
     assertEquals(SessionOutput.Reason.UNAVAILABLE,
         wire.expectMessageClass(SessionOutput.Closed.class).reason());

@@ -62,6 +62,51 @@ abstract class NodeOpsContract extends Contract {
     assertEquals(ts.getCzxid(), ps.getPzxid());
   }
 
+  /**
+   * One client's pipeline, never waiting for a reply: each read shows the client's writes sent
+   * before it and none sent after it, and replies come in request order (the client's callbacks
+   * run on one thread in reply order).
+   */
+  @Test
+  void pipelinedReadsSeeTheWritesBeforeThemAndNoneAfter() throws Exception {
+    ZooKeeper zk = client();
+    String p = zk.create(root(zk) + "/p", b("0"), OPEN, CreateMode.PERSISTENT);
+    int rounds = 300;
+    List<String> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> expected = new ArrayList<>();
+    java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(rounds * 4);
+    for (int i = 1; i <= rounds; i++) {
+      int round = i;
+      zk.getData(p, false, (rc, path, ctx, data, stat) -> {
+        replies.add("before " + round + ": " + (data == null ? rc : new String(data)));
+        all.countDown();
+      }, null);
+      expected.add("before " + i + ": " + (i - 1));
+      zk.setData(p, b(Integer.toString(i)), i - 1, (rc, path, ctx, stat) -> {
+        replies.add("set " + round + ": " + rc + " v" + (stat == null ? -1 : stat.getVersion()));
+        all.countDown();
+      }, null);
+      expected.add("set " + i + ": 0 v" + i);
+      if (i % 7 == 0) {
+        zk.sync(p, (rc, path, ctx) -> replies.add("sync " + round + ": " + rc), null);
+        expected.add("sync " + i + ": 0");
+      }
+      zk.exists(p, false, (rc, path, ctx, stat) -> {
+        replies.add("after " + round + ": v" + (stat == null ? rc : stat.getVersion()));
+        all.countDown();
+      }, null);
+      expected.add("after " + i + ": v" + i);
+      zk.getChildren(p, false, (rc, path, ctx, children) -> {
+        replies.add("children " + round + ": " + rc);
+        all.countDown();
+      }, null);
+      expected.add("children " + i + ": 0");
+    }
+    // The last reply comes after every other, syncs included.
+    assertTrue(all.await(60, TimeUnit.SECONDS), () -> "every reply; got " + replies);
+    assertEquals(expected, new ArrayList<>(replies));
+  }
+
   @Test
   void sequentialNamesCountCreatesOfTheParent() throws Exception {
     ZooKeeper zk = client();
