@@ -65,7 +65,7 @@ abstract class NodeOpsContract extends Contract {
   /**
    * One client's pipeline, never waiting for a reply: each read shows the client's writes sent
    * before it and none sent after it, and replies come in request order (the client's callbacks
-   * run on one thread in reply order).
+   * run on one thread in reply order), a sync's before that of the write sent right after it.
    */
   @Test
   void pipelinedReadsSeeTheWritesBeforeThemAndNoneAfter() throws Exception {
@@ -82,15 +82,15 @@ abstract class NodeOpsContract extends Contract {
         all.countDown();
       }, null);
       expected.add("before " + i + ": " + (i - 1));
+      if (i % 7 == 0) {
+        zk.sync(p, (rc, path, ctx) -> replies.add("sync " + round + ": " + rc), null);
+        expected.add("sync " + i + ": 0");
+      }
       zk.setData(p, b(Integer.toString(i)), i - 1, (rc, path, ctx, stat) -> {
         replies.add("set " + round + ": " + rc + " v" + (stat == null ? -1 : stat.getVersion()));
         all.countDown();
       }, null);
       expected.add("set " + i + ": 0 v" + i);
-      if (i % 7 == 0) {
-        zk.sync(p, (rc, path, ctx) -> replies.add("sync " + round + ": " + rc), null);
-        expected.add("sync " + i + ": 0");
-      }
       zk.exists(p, false, (rc, path, ctx, stat) -> {
         replies.add("after " + round + ": v" + (stat == null ? rc : stat.getVersion()));
         all.countDown();
