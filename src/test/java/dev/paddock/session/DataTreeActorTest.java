@@ -115,6 +115,13 @@ class DataTreeActorTest {
     tree.tell(new DataTreeActor.Read(S1, cxid, op, NO_AUTH, p.ref(), ordered));
   }
 
+  /** A probe attached to the tree as session S1. */
+  private TestProbe<SessionActor.Command> attached() {
+    TestProbe<SessionActor.Command> s = kit.createTestProbe();
+    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    return s;
+  }
+
   /** Once the tree answered this, it has handled everything sent before. */
   private void barrier() {
     info();
@@ -122,8 +129,7 @@ class DataTreeActorTest {
 
   @Test
   void aReadWaitsForTheWritesItsSessionSentBeforeItAndRunsBeforeTheNextOne() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     readAfter(1, 2, new Op.GetData("/a", false), s);
     readAfter(1, 3, new Op.Exists("/b", false), s);
     barrier();
@@ -143,8 +149,7 @@ class DataTreeActorTest {
 
   @Test
   void aReadWhoseWritesAreAnsweredRunsAtOnceAndSyncsCountAsWrites() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     TxnEntry a = create(S1, 1, "/a", "one");
     apply(a);
     committed(s, a);
@@ -162,8 +167,7 @@ class DataTreeActorTest {
 
   @Test
   void aFlushDropsTheReadsWaitingForWritesThatWillNotCommit() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     readAfter(1, 2, new Op.GetData("/a", false), s);
     tree.tell(new DataTreeActor.Flush(S1, s.ref(), 1));
     s.expectMessage(new SessionActor.Flushed());
@@ -222,8 +226,7 @@ class DataTreeActorTest {
 
   @Test
   void theWriterHearsItsWatchBeforeItsReply() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     TxnEntry a = create(S1, 1, "/a", "one");
     apply(a);
     committed(s, a);
@@ -260,8 +263,7 @@ class DataTreeActorTest {
 
   @Test
   void detachStopsRepliesAndDropsTheSessionsWatches() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     apply(create(S2, 1, "/a", "one"));
     read(S1, 1, new Op.GetData("/a", true), s);
     read(S1, 2, new Op.GetChildren("/", true), s);
@@ -298,8 +300,7 @@ class DataTreeActorTest {
 
   @Test
   void aSyncIsAnsweredAfterTheEntriesOfItsApply() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     TxnEntry a = create(S1, 1, "/a", "x");
     TxnEntry b = setData(S1, 2, "/a", "y", 1);
     tree.tell(new DataTreeActor.Apply(List.of(a, b),
@@ -314,8 +315,7 @@ class DataTreeActorTest {
 
   @Test
   void txnsAlreadyAppliedAreSkipped() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     TxnEntry a = create(S1, 1, "/a", "x");
     apply(a);
     committed(s, a);
@@ -345,8 +345,7 @@ class DataTreeActorTest {
 
   @Test
   void replaceEndsTheConnectionsOfAttachedSessionsAndFlushAnswersInOrder() {
-    TestProbe<SessionActor.Command> s = kit.createTestProbe();
-    tree.tell(new DataTreeActor.Attach(S1, s.ref()));
+    TestProbe<SessionActor.Command> s = attached();
     tree.tell(new DataTreeActor.Replace(new DataTree().snapshot()));
     tree.tell(new DataTreeActor.Flush(S1, s.ref(), 0));
     SessionActor.Supersede ended = s.expectMessageClass(SessionActor.Supersede.class);
