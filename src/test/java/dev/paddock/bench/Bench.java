@@ -284,6 +284,7 @@ public final class Bench {
         } catch (Exception e) {
           failoverError = rootMessage(e);
           progress(label + ": failover measurement failed: " + failoverError);
+          Cleanup.spare(c.dir);
         }
       }
       return new Run(label, results, rounds, null, failoverError);

@@ -17,6 +17,7 @@ import java.util.List;
 final class Cleanup {
   private static final List<ChildProcess> PROCESSES = new ArrayList<>();
   private static final List<Path> DIRS = new ArrayList<>();
+  private static final List<Path> SPARED = new ArrayList<>();
   private static volatile boolean keep;
 
   static {
@@ -46,10 +47,21 @@ final class Cleanup {
     return dir;
   }
 
+  /**
+   * Keeps one directory whatever {@code --keep} says: a phase failed there, and its servers'
+   * logs are the only account of why.
+   */
+  static synchronized void spare(Path dir) {
+    SPARED.add(dir);
+    System.err.println("bench: keeping " + dir + " (a measurement failed there)");
+  }
+
   /** Deletes a directory now (after its processes have stopped), unless files are kept. */
   static void deleteNow(Path dir) {
-    if (keep) {
-      return;
+    synchronized (Cleanup.class) {
+      if (keep || SPARED.contains(dir)) {
+        return;
+      }
     }
     deleteTree(dir);
     synchronized (Cleanup.class) {
@@ -60,9 +72,11 @@ final class Cleanup {
   private static void runAll() {
     List<ChildProcess> procs;
     List<Path> dirs;
+    List<Path> spared;
     synchronized (Cleanup.class) {
       procs = List.copyOf(PROCESSES);
       dirs = List.copyOf(DIRS);
+      spared = List.copyOf(SPARED);
     }
     for (ChildProcess p : procs) {
       p.killNow();
@@ -74,7 +88,9 @@ final class Cleanup {
       return;
     }
     for (Path d : dirs) {
-      deleteTree(d);
+      if (!spared.contains(d)) {
+        deleteTree(d);
+      }
     }
   }
 
