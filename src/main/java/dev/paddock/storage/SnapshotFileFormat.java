@@ -1,11 +1,9 @@
 package dev.paddock.storage;
 
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -96,7 +94,7 @@ final class SnapshotFileFormat {
       throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long contentLength = verify(file, channel);
-      ContentInputStream content = new ContentInputStream(channel, contentLength);
+      SnapshotContent content = new SnapshotContent(channel, contentLength, IO_BUFFER);
       ContentReader r = new ContentReader(content);
       if (r.in.readInt() != MAGIC) {
         throw corrupt(file, "not a snapshot file");
@@ -188,12 +186,12 @@ final class SnapshotFileFormat {
 
   /** Reads length-prefixed fields, refusing lengths beyond the verified content. */
   private static final class ContentReader {
-    final ContentInputStream limited;
-    final DataInputStream in;
+    final SnapshotContent limited;
+    final SnapshotContent in;
 
-    ContentReader(ContentInputStream limited) {
+    ContentReader(SnapshotContent limited) {
       this.limited = limited;
-      this.in = new DataInputStream(limited);
+      this.in = limited;
     }
 
     String readString() throws IOException {
@@ -255,70 +253,6 @@ final class SnapshotFileFormat {
     @Override
     public void close() throws IOException {
       flush();
-    }
-  }
-
-  /**
-   * Buffered positional reads of the checksummed content only: readers cannot run into the
-   * trailer, and {@link #remaining()} tells whether they consumed everything.
-   */
-  private static final class ContentInputStream extends InputStream {
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(IO_BUFFER);
-    private final long end;
-    private long next;
-
-    ContentInputStream(FileChannel channel, long end) {
-      this.channel = channel;
-      this.end = end;
-      buffer.limit(0);
-    }
-
-    long remaining() {
-      return end - next + buffer.remaining();
-    }
-
-    private boolean fill() throws IOException {
-      if (next >= end) {
-        return false;
-      }
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), end - next));
-      FileIo.readFully(channel, buffer, next);
-      next += buffer.limit();
-      buffer.flip();
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (!buffer.hasRemaining() && !fill()) {
-        return -1;
-      }
-      return buffer.get() & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (!buffer.hasRemaining() && !fill()) {
-        return -1;
-      }
-      int n = Math.min(len, buffer.remaining());
-      buffer.get(b, off, n);
-      return n;
-    }
-
-    @Override
-    public int available() {
-      return (int) Math.min(Integer.MAX_VALUE, remaining());
-    }
-
-    @Override
-    public void close() {
-      // The channel belongs to read(), which closes it.
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.paddock.storage;
 
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -47,7 +47,7 @@ public interface StreamableSnapshot {
   /** Restores a snapshot from the bytes its {@link StreamableSnapshot#writeTo} produced. */
   @FunctionalInterface
   interface Reader {
-    Object readFrom(DataInputStream in) throws IOException;
+    Object readFrom(DataInput in) throws IOException;
   }
 
   /** Registers (or replaces) the reader for {@code typeKey}. */

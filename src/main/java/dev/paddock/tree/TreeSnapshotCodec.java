@@ -56,6 +56,8 @@ public final class TreeSnapshotCodec {
             scala.collection.immutable.HashMap<String, DataNode>>)
             (Object) scala.collection.immutable.HashMap$.MODULE$.newBuilder();
     Map<String, List<String>> children = new HashMap<>();
+    List<String> owned = new ArrayList<>();
+    long dataSize = 0;
     for (int i = 0; i < nodeCount; i++) {
       String path = TxnCodec.readString(in);
       byte[] data = TxnCodec.readBytes(in);
@@ -67,6 +69,10 @@ public final class TreeSnapshotCodec {
           in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
           in.readLong(), PersistentColls.emptySet());
       builder.addOne(new Tuple2<>(path, n));
+      dataSize += path.length() + n.dataLength();
+      if (n.ephemeralOwner() != 0) {
+        owned.add(path);
+      }
       if (!path.equals("/")) {
         children.computeIfAbsent(Paths.parent(path), k -> new ArrayList<>()).add(Paths.name(path));
       }
@@ -84,6 +90,6 @@ public final class TreeSnapshotCodec {
       }
       nodes = nodes.updated(e.getKey(), parent.withChildren(PersistentColls.setOf(e.getValue())));
     }
-    return DataTree.indexing(nodes, sessions, zxid).snapshot();
+    return DataTree.indexing(nodes, sessions, zxid, owned, dataSize).snapshot();
   }
 }

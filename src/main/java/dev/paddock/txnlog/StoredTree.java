@@ -3,7 +3,7 @@ package dev.paddock.txnlog;
 import dev.paddock.storage.StreamableSnapshot;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.tree.TreeSnapshotCodec;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public record StoredTree(TreeSnapshot tree, List<Long> keptZxids) implements Str
     }
   }
 
-  static StoredTree readFrom(DataInputStream in) throws IOException {
+  static StoredTree readFrom(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > 100_000) {
       throw new IOException("corrupt snapshot list length " + n);

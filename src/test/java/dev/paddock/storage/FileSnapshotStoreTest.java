@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class FileSnapshotStoreTest extends StorageTestBase {
       }
     }
 
-    static Blob readFrom(DataInputStream in) throws IOException {
+    static Blob readFrom(DataInput in) throws IOException {
       long seed = in.readLong();
       int longs = in.readInt();
       Random random = new Random(seed);
