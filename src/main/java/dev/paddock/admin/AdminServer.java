@@ -2,6 +2,7 @@ package dev.paddock.admin;
 
 import dev.paddock.metrics.NodeMetrics;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -16,6 +17,11 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * metrics and the console. Binds when started and unbinds when the node stops. A port that
  * cannot be bound stops this actor with an error in the log; the node's start-up check reports
  * it as a configuration error before the node starts.
+ *
+ * <p>It starts once the node serves, or {@link #START_WITHIN} after the node started if it does
+ * not serve by then (an operator needs the console most on a node that cannot elect a leader).
+ * Starting Pekko HTTP and the metrics costs a fresh JVM about a second of CPU, which on a small
+ * machine would otherwise be taken from the node's recovery and election.
  */
 public final class AdminServer extends AbstractBehavior<AdminServer.Command> {
 
@@ -25,15 +31,36 @@ public final class AdminServer extends AbstractBehavior<AdminServer.Command> {
 
   private record BindFailed(Throwable cause) implements Command {}
 
+  private enum Start implements Command { CHECK, NOW, NOT_YET }
+
+  static final Duration START_WITHIN = Duration.ofSeconds(5);
+  private static final Duration CHECK_EVERY = Duration.ofMillis(50);
+
   private final AdminSettings settings;
   private ServerBinding binding;
 
   public static Behavior<Command> create(AdminSettings settings, NodeAccess node) {
-    return Behaviors.setup(ctx -> new AdminServer(ctx, settings, node));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Start.CHECK, CHECK_EVERY);
+      timers.startSingleTimer(Start.NOW, START_WITHIN);
+      return Behaviors.receive(Command.class)
+          .onMessageEquals(Start.CHECK, () -> {
+            ctx.pipeToSelf(node.status(), (status, failure) ->
+                failure == null && status.serving() ? Start.NOW : Start.NOT_YET);
+            return Behaviors.same();
+          })
+          .onMessageEquals(Start.NOT_YET, Behaviors::same)
+          .onMessageEquals(Start.NOW, () -> {
+            timers.cancelAll();
+            return new AdminServer(ctx, settings, node);
+          })
+          .build();
+    }));
   }
 
   private AdminServer(ActorContext<Command> ctx, AdminSettings settings, NodeAccess node) {
     super(ctx);
+    ctx.setLoggerName(AdminServer.class);
     this.settings = settings;
     NodeMetrics metrics = new NodeMetrics(ctx.getSystem(), node.facts().journalPlugin(),
         node.facts().snapshotPlugin());
@@ -46,6 +73,8 @@ public final class AdminServer extends AbstractBehavior<AdminServer.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        // Answers to status checks still under way when the server started.
+        .onMessage(Start.class, late -> this)
         .onMessage(Bound.class, b -> {
           binding = b.binding();
           InetSocketAddress local = binding.localAddress();

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -28,8 +29,12 @@ public final class NodeGuardian {
       Config config = ctx.getSystem().settings().config();
       AdminSettings admin = AdminSettings.from(config);
       if (admin.enabled()) {
+        // Starting Pekko HTTP and the metrics takes a fresh JVM about a second of class loading.
+        // On the shared pool, sized to the cores, that held one of two threads while the
+        // snapshot store waited behind it to start loading the tree, delaying every restart.
         ctx.spawn(AdminServer.create(admin,
-            new NodeBridge(ctx.getSelf(), ctx.getSystem(), settings, admin, config)), "admin");
+            new NodeBridge(ctx.getSelf(), ctx.getSystem(), settings, admin, config)), "admin",
+            DispatcherSelector.blocking());
       }
       CompletionStage<Void> typedClients = TypedClientEndpoint.start(ctx, settings);
       if ("stdin".equals(System.getenv(TEST_HOOKS))) {

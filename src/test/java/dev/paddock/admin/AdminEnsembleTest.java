@@ -90,4 +90,20 @@ class AdminEnsembleTest {
           .get("zabstate").asText());
     }
   }
+
+  /**
+   * The admin server waits for the node to serve before it starts, but not forever: an operator
+   * needs it most on a server that cannot elect a leader.
+   */
+  @Test
+  void aServerThatCannotElectStillOpensItsAdminServer() throws Exception {
+    try (AdminEnsemble e = new AdminEnsemble(dir, Map.of())) {
+      e.start(1);
+      AdminHttp.Response ready = e.await(1, "/ready", r -> r.status() == 503, MAX);
+      assertTrue(ready.body().startsWith("not serving"), ready.body());
+      assertEquals(200, AdminHttp.get(e.base(1), "/alive").status());
+      assertEquals("election", json(AdminHttp.get(e.base(1), "/commands/zabstate"))
+          .get("zabstate").asText());
+    }
+  }
 }
