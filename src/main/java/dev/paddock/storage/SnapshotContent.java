@@ -162,11 +162,8 @@ final class SnapshotContent extends InputStream implements DataInput {
     if (buffer.remaining() >= Long.BYTES) {
       return buffer.getLong();
     }
-    long v = 0;
-    for (int i = 0; i < Long.BYTES; i++) {
-      v = (v << 8) | readOrFail();
-    }
-    return v;
+    long high = readInt();
+    return (high << 32) | (readInt() & 0xffffffffL);
   }
 
   @Override

@@ -45,12 +45,7 @@ public final class DataTree implements NodeStore {
   }
 
   DataTree(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions, long zxid) {
-    this.nodes = nodes;
-    this.sessions = sessions;
-    this.lastZxid = zxid;
-    this.ephemerals = emptyMap();
-    this.containers = emptySet();
-    this.ttls = emptySet();
+    this(nodes, sessions, zxid, List.of(), 0L);
     Iterator<Tuple2<String, DataNode>> it = nodes.iterator();
     while (it.hasNext()) {
       Tuple2<String, DataNode> e = it.next();
