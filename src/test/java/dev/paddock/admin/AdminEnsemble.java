@@ -6,6 +6,7 @@ import dev.paddock.node.NodeGuardian;
 import dev.paddock.node.PekkoConfig;
 import dev.paddock.node.QuorumPeer;
 import dev.paddock.node.Settings;
+import dev.paddock.node.TestNodes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -36,10 +37,11 @@ final class AdminEnsemble implements AutoCloseable {
   AdminEnsemble(Path root, Map<String, Object> overrides) throws IOException {
     this.root = root;
     this.overrides = overrides;
+    int[] ports = TestNodes.freePorts(3 * SIZE);
     for (int id = 1; id <= SIZE; id++) {
-      peerPorts[id] = freePort();
-      adminPorts[id] = freePort();
-      typedPorts[id] = freePort();
+      peerPorts[id] = ports[3 * id - 3];
+      adminPorts[id] = ports[3 * id - 2];
+      typedPorts[id] = ports[3 * id - 1];
     }
   }
 

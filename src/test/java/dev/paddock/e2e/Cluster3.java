@@ -2,11 +2,11 @@ package dev.paddock.e2e;
 
 import dev.paddock.cli.PaddockCli;
 import dev.paddock.node.Main;
+import dev.paddock.node.TestNodes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,9 +27,10 @@ final class Cluster3 implements AutoCloseable {
   /** With {@code peerTls}, the servers authenticate each other with certificates of gen-certs. */
   Cluster3(Path dir, String tickTime, boolean peerTls) throws IOException {
     int[] peerPorts = new int[3];
+    int[] ports = TestNodes.freePorts(6);
     for (int i = 0; i < 3; i++) {
-      peerPorts[i] = freePort();
-      clientPorts[i] = freePort();
+      peerPorts[i] = ports[2 * i];
+      clientPorts[i] = ports[2 * i + 1];
     }
     StringBuilder servers = new StringBuilder();
     for (int i = 0; i < 3; i++) {
@@ -112,12 +113,6 @@ final class Cluster3 implements AutoCloseable {
     }
     throw new AssertionError("no leader with all running nodes following after " + max + "\n"
         + logs);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,6 +32,22 @@ public final class TestNodes {
     Config loaded = ConfigFactory.parseMap(base).withFallback(ConfigFactory.load()).resolve();
     Settings settings = Settings.from(loaded);
     return PekkoConfig.forNode(settings, loaded);
+  }
+
+  /**
+   * {@code n} distinct ports that were free a moment ago. A port just closed can be handed out
+   * again at once, so asking the kernel n times may give one port twice.
+   */
+  public static int[] freePorts(int n) {
+    Set<Integer> taken = new LinkedHashSet<>();
+    while (taken.size() < n) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        taken.add(s.getLocalPort());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return taken.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** Waits until a server serves clients; returns its status. */

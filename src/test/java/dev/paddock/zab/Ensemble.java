@@ -8,11 +8,10 @@ import com.typesafe.config.ConfigFactory;
 import dev.paddock.node.PekkoConfig;
 import dev.paddock.node.QuorumPeer;
 import dev.paddock.node.Settings;
+import dev.paddock.node.TestNodes;
 import dev.paddock.peers.Peers;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.txnlog.TxnLog;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,8 +53,9 @@ public final class Ensemble implements AutoCloseable {
     this.observers = observers;
     this.overrides = overrides;
     this.peerPorts = new int[voters + observers + 1];
+    int[] ports = TestNodes.freePorts(voters + observers);
     for (int id = 1; id <= voters + observers; id++) {
-      peerPorts[id] = freePort();
+      peerPorts[id] = ports[id - 1];
     }
   }
 
@@ -320,14 +320,6 @@ public final class Ensemble implements AutoCloseable {
   public void heal(int a, int b) {
     status(a).peers().tell(new Peers.Heal(b));
     status(b).peers().tell(new Peers.Heal(a));
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
