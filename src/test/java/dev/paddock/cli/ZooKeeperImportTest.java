@@ -42,6 +42,9 @@ class ZooKeeperImportTest {
     p.setProperty("tickTime", "200");
     p.setProperty("snapCount", "20");
     p.setProperty("extendedTypesEnabled", "true");
+    // Its admin server would bind 8080 on every address, and ZooKeeper ends the whole JVM when
+    // it cannot.
+    p.setProperty("admin.enableServer", "false");
     Map<String, Node> expected;
     long zkLastZxid;
     ZooKeeper b;
@@ -58,6 +61,7 @@ class ZooKeeperImportTest {
     } finally {
       System.clearProperty("zookeeper.snapCount");
       System.clearProperty("zookeeper.extendedTypesEnabled");
+      System.clearProperty("zookeeper.admin.enableServer");
     }
     // b's session was still open when ZooKeeper stopped: the import leaves out its ephemeral.
     b.close(100);
