@@ -186,12 +186,10 @@ final class SnapshotFileFormat {
 
   /** Reads length-prefixed fields, refusing lengths beyond the verified content. */
   private static final class ContentReader {
-    final SnapshotContent limited;
     final SnapshotContent in;
 
-    ContentReader(SnapshotContent limited) {
-      this.limited = limited;
-      this.in = limited;
+    ContentReader(SnapshotContent in) {
+      this.in = in;
     }
 
     String readString() throws IOException {
@@ -206,7 +204,7 @@ final class SnapshotFileFormat {
 
     byte[] readBytes() throws IOException {
       int length = in.readInt();
-      if (length < 0 || length > limited.remaining()) {
+      if (length < 0 || length > in.remaining()) {
         throw new IOException("length " + length + " exceeds the snapshot content");
       }
       byte[] bytes = new byte[length];

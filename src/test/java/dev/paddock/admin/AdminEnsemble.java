@@ -8,7 +8,6 @@ import dev.paddock.node.QuorumPeer;
 import dev.paddock.node.Settings;
 import dev.paddock.node.TestNodes;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,12 +41,6 @@ final class AdminEnsemble implements AutoCloseable {
       peerPorts[id] = ports[3 * id - 3];
       adminPorts[id] = ports[3 * id - 2];
       typedPorts[id] = ports[3 * id - 1];
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

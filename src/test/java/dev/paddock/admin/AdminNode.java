@@ -33,7 +33,7 @@ public final class AdminNode implements AutoCloseable {
     Map<String, Object> all = new HashMap<>(Map.of(
         "paddock.client-port-address", "127.0.0.1",
         "paddock.admin.port", 0,
-        "paddock.typed-client-port", AdminEnsemble.freePort()));
+        "paddock.typed-client-port", TestNodes.freePorts(1)[0]));
     all.putAll(overrides);
     Config config = TestNodes.standaloneConfig(dir, all);
     ActorSystem<QuorumPeer.Command> system = ActorSystem.create(
