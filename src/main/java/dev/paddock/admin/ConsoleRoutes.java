@@ -222,8 +222,7 @@ final class ConsoleRoutes extends AllDirectives {
             perms(a.perms())));
       }
       out.put("acl", acl);
-      TreeSet<String> children = new TreeSet<>();
-      n.children().foreach(children::add);
+      TreeSet<String> children = new TreeSet<>(n.childNames());
       out.put("children", children);
       out.put("data", n.data() == null ? null : Base64.getEncoder().encodeToString(n.data()));
       return AdminRoutes.json(StatusCodes.OK, out);

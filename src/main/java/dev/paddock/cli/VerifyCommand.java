@@ -6,6 +6,7 @@ import dev.paddock.txnlog.TxnLog;
 import dev.paddock.txnlog.TxnLogState;
 import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTree;
+import dev.paddock.tree.Paths;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.TxnEntry;
 import dev.paddock.txn.Zxid;
@@ -123,13 +124,15 @@ final class VerifyCommand implements Callable<Integer> {
       if (!path.equals("/")) {
         int slash = path.lastIndexOf('/');
         DataNode parent = t.node(slash == 0 ? "/" : path.substring(0, slash));
-        if (parent == null || !parent.children().contains(path.substring(slash + 1))) {
+        if (parent == null || !parent.childPaths().contains(path)) {
           problems.add(file + ": node " + path + " is not listed by its parent");
         }
       }
-      n.children().foreach(c -> {
-        if (t.node(path.equals("/") ? "/" + c : path + "/" + c) == null) {
-          problems.add(file + ": node " + path + " lists a missing child " + c);
+      n.childPaths().foreach(c -> {
+        if (!Paths.parent(c).equals(path)) {
+          problems.add(file + ": node " + path + " lists " + c + ", which is not its child");
+        } else if (t.node(c) == null) {
+          problems.add(file + ": node " + path + " lists a missing child " + Paths.name(c));
         }
         return null;
       });

@@ -191,7 +191,7 @@ final class ZooKeeperImport {
         if (!nodes.containsKey(parent)) {
           throw new IOException(file + ": node " + p + " has no parent");
         }
-        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(p.substring(slash + 1));
+        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(p);
       }
     }
     scala.collection.immutable.HashMap<String, DataNode> out = PersistentColls.emptyMap();
@@ -232,8 +232,7 @@ final class ZooKeeperImport {
       int slash = p.lastIndexOf('/');
       String parent = slash == 0 ? "/" : p.substring(0, slash);
       DataNode pn = PersistentColls.get(nodes, parent);
-      nodes = nodes.removed(p).updated(parent, pn.withChildren(pn.children()
-          .excl(p.substring(slash + 1))));
+      nodes = nodes.removed(p).updated(parent, pn.withChildren(pn.childPaths().excl(p)));
       ephemerals++;
     }
     DataNode config = PersistentColls.get(nodes, DataTree.CONFIG);

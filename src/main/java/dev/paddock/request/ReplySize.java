@@ -35,9 +35,10 @@ public final class ReplySize {
   /** getChildren2 (the larger form): the names as a vector of strings, then the stat. */
   static long children(DataNode n) {
     long size = 4 + STAT;
-    Iterator<String> it = n.children().iterator();
+    Iterator<String> it = n.childPaths().iterator();
     while (it.hasNext()) {
-      size += 4 + utf8Length(it.next());
+      String path = it.next();
+      size += 4 + utf8Length(path) - utf8Length(path.substring(0, path.lastIndexOf('/') + 1));
     }
     return size;
   }

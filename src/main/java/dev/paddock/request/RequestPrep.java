@@ -259,12 +259,16 @@ public final class RequestPrep {
     }
   }
 
+  /**
+   * The checked ACL, as the tree's shared instance: the txn carrying it stays in the leader's
+   * recent history, and a copy per txn would cost more than the data of a small znode.
+   */
   private static List<Acl> fixupAcl(List<Acl> acl, List<Id> authIds) throws PrepFailure {
     List<Acl> fixed = Acls.fixup(acl, authIds);
     if (fixed == null) {
       throw new PrepFailure(Code.INVALID_ACL);
     }
-    return fixed;
+    return Acls.intern(fixed);
   }
 
   private static int checkVersion(int current, int expected) throws PrepFailure {

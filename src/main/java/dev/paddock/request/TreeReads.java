@@ -10,7 +10,6 @@ import dev.paddock.api.WatchMode;
 import dev.paddock.tree.Acls;
 import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTree;
-import dev.paddock.tree.PersistentColls;
 import dev.paddock.tree.WatchManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +134,7 @@ public final class TreeReads<W> {
     if (watcher != null) {
       watches.addChildWatch(path, watcher);
     }
-    return new Result.Children(PersistentColls.toList(n.children()), n.stat());
+    return new Result.Children(n.childNames(), n.stat());
   }
 
   /** Needs READ or ADMIN; without ADMIN, digest credentials are masked as ZooKeeper does. */

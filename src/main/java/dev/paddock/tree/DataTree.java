@@ -106,9 +106,9 @@ public final class DataTree implements NodeStore {
   private static HashMap<String, DataNode> initialNodes() {
     HashMap<String, DataNode> m = emptyMap();
     DataNode root = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
-        .withChildren(PersistentColls.<String>emptySet().incl("zookeeper"));
+        .withChildren(PersistentColls.<String>emptySet().incl(ZOOKEEPER));
     DataNode zk = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
-        .withChildren(PersistentColls.<String>emptySet().incl("quota").incl("config"));
+        .withChildren(PersistentColls.<String>emptySet().incl(QUOTA).incl(CONFIG));
     // ZooKeeper sets /zookeeper/config's ACL with version -1, which leaves its aversion at -1.
     m = m.updated(ROOT, root).updated(ZOOKEEPER, zk)
         .updated(QUOTA, zeroNode(Acl.OPEN_ACL_UNSAFE, 0))
@@ -215,10 +215,10 @@ public final class DataTree implements NodeStore {
       if (node == null) {
         continue;
       }
-      Iterator<String> it = node.children().iterator();
+      Iterator<String> it = node.childPaths().iterator();
       while (it.hasNext()) {
         count++;
-        stack.add(Paths.child(p, it.next()));
+        stack.add(it.next());
       }
     }
     return count;

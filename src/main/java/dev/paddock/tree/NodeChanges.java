@@ -22,7 +22,7 @@ public final class NodeChanges {
     if (store.get(path) != null) {
       return Code.NODE_EXISTS;
     }
-    store.put(parentPath, parent.withChildAdded(Paths.name(path), parentCreateCount, zxid));
+    store.put(parentPath, parent.withChildAdded(path, parentCreateCount, zxid));
     store.put(path, DataNode.create(data, Acls.intern(acl), zxid, time, ephemeralOwner));
     return Code.OK;
   }
@@ -34,7 +34,7 @@ public final class NodeChanges {
     if (parent == null || node == null) {
       return Code.NO_NODE;
     }
-    store.put(parentPath, parent.withChildRemoved(Paths.name(path), zxid));
+    store.put(parentPath, parent.withChildRemoved(path, zxid));
     store.remove(path);
     return Code.OK;
   }

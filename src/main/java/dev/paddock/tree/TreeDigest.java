@@ -45,7 +45,7 @@ final class TreeDigest {
     h = h * 31 + n.aversion();
     h = h * 31 + n.ephemeralOwner();
     h = h * 31 + n.pzxid();
-    h = h * 31 + n.children().size();
+    h = h * 31 + n.numChildren();
     return mix(h);
   }
 

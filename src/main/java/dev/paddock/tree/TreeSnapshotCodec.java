@@ -74,7 +74,7 @@ public final class TreeSnapshotCodec {
         owned.add(path);
       }
       if (!path.equals("/")) {
-        children.computeIfAbsent(Paths.parent(path), k -> new ArrayList<>()).add(Paths.name(path));
+        children.computeIfAbsent(Paths.parent(path), k -> new ArrayList<>()).add(path);
       }
     }
     scala.collection.immutable.HashMap<String, DataNode> nodes = builder.result();

@@ -235,12 +235,13 @@ class RandomizedTreeTest {
         if (!path.equals("/")) {
           DataNode parent = nodes.get(Paths.parent(path));
           assertNotNull(parent, () -> "parent of " + path);
-          assertTrue(parent.children().contains(Paths.name(path)), () -> path + " listed");
+          assertTrue(parent.childPaths().contains(path), () -> path + " listed");
         }
-        for (String child : PersistentColls.toList(n.children())) {
-          assertTrue(nodes.containsKey(Paths.child(path, child)), () -> path + "/" + child);
+        for (String child : PersistentColls.toList(n.childPaths())) {
+          assertEquals(path, Paths.parent(child), () -> child + " listed by " + path);
+          assertTrue(nodes.containsKey(child), () -> child);
         }
-        assertEquals(n.children().size(), s.numChildren());
+        assertEquals(n.numChildren(), s.numChildren());
         childTotal += s.numChildren();
         int[] cc = childChanges.getOrDefault(path, new int[2]);
         assertEquals(initialCversion(path) + cc[0] + cc[1], s.cversion(), () -> "cversion " + path);
@@ -635,7 +636,7 @@ class RandomizedTreeTest {
         } else {
           assertArrayEquals(theirs.getData(), mine.data(), () -> "data of " + path);
         }
-        assertEquals(theirs.getChildren(), new HashSet<>(PersistentColls.toList(mine.children())));
+        assertEquals(theirs.getChildren(), new HashSet<>(mine.childNames()));
         try {
           assertEquals(aclOf(tree.getACL(path, null)), mine.acl(), () -> "ACL of " + path);
         } catch (org.apache.zookeeper.KeeperException.NoNodeException ex) {

@@ -150,7 +150,7 @@ public class RequestPrepTest {
     }
 
     public Set<String> children(String path) {
-      return new TreeSet<>(PersistentColls.toList(tree.get(path).children()));
+      return new TreeSet<>(tree.get(path).childNames());
     }
   }
 

@@ -61,9 +61,9 @@ class DataTreeTest {
   @Test
   void freshTreeHoldsZooKeepersSystemNodes() {
     assertEquals(4, tree.nodeCount());
-    assertEquals(Set.of("zookeeper"), new HashSet<>(PersistentColls.toList(tree.get("/").children())));
+    assertEquals(Set.of("zookeeper"), new HashSet<>(tree.get("/").childNames()));
     assertEquals(Set.of("quota", "config"),
-        new HashSet<>(PersistentColls.toList(tree.get("/zookeeper").children())));
+        new HashSet<>(tree.get("/zookeeper").childNames()));
     assertEquals(3, tree.allChildrenNumber("/"));
     assertEquals(2, tree.allChildrenNumber("/zookeeper"));
     assertEquals(0, tree.allChildrenNumber("/zookeeper/quota"));
