@@ -144,7 +144,7 @@ final class ZooKeeperImport {
         if (acl == null) {
           throw new IOException(file + ": node " + path + " refers to unknown ACL " + aclKey);
         }
-        nodes.put(path.isEmpty() ? "/" : path, new DataNode(data, Acls.intern(acl),
+        nodes.put(path.isEmpty() ? "/" : path, DataNode.of(data, Acls.intern(acl),
             stat.getCzxid(), stat.getMzxid(), stat.getCtime(), stat.getMtime(),
             stat.getVersion(), stat.getCversion(), stat.getAversion(), stat.getEphemeralOwner(),
             stat.getPzxid(), PersistentColls.emptySet()));

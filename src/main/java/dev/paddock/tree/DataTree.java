@@ -117,7 +117,7 @@ public final class DataTree implements NodeStore {
   }
 
   private static DataNode zeroNode(List<Acl> acl, int aversion) {
-    return new DataNode(new byte[0], Acls.intern(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0,
+    return DataNode.of(new byte[0], Acls.intern(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0,
         emptySet());
   }
 

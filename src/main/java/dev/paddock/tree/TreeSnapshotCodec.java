@@ -65,7 +65,7 @@ public final class TreeSnapshotCodec {
       if (path == null || aclIdx < 0 || aclIdx >= acls.size()) {
         throw new IOException("corrupt node record " + i);
       }
-      DataNode n = new DataNode(data, acls.get(aclIdx), in.readLong(), in.readLong(),
+      DataNode n = DataNode.of(data, acls.get(aclIdx), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
           in.readLong(), PersistentColls.emptySet());
       builder.addOne(new Tuple2<>(path, n));
