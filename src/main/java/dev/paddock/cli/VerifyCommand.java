@@ -128,14 +128,13 @@ final class VerifyCommand implements Callable<Integer> {
           problems.add(file + ": node " + path + " is not listed by its parent");
         }
       }
-      n.childPaths().foreach(c -> {
+      for (String c : n.childPaths()) {
         if (!Paths.parent(c).equals(path)) {
           problems.add(file + ": node " + path + " lists " + c + ", which is not its child");
         } else if (t.node(c) == null) {
           problems.add(file + ": node " + path + " lists a missing child " + Paths.name(c));
         }
-        return null;
-      });
+      }
       return null;
     });
   }

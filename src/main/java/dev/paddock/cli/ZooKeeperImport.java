@@ -4,6 +4,7 @@ import dev.paddock.api.Acl;
 import dev.paddock.api.Code;
 import dev.paddock.api.Id;
 import dev.paddock.tree.Acls;
+import dev.paddock.tree.ChildSet;
 import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.NodeKind;
@@ -147,7 +148,7 @@ final class ZooKeeperImport {
         nodes.put(path.isEmpty() ? "/" : path, DataNode.of(data, Acls.intern(acl),
             stat.getCzxid(), stat.getMzxid(), stat.getCtime(), stat.getMtime(),
             stat.getVersion(), stat.getCversion(), stat.getAversion(), stat.getEphemeralOwner(),
-            stat.getPzxid(), PersistentColls.emptySet()));
+            stat.getPzxid(), ChildSet.empty()));
         progress.add(1);
         path = ia.readString("path");
       }
@@ -198,7 +199,7 @@ final class ZooKeeperImport {
     for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
       List<String> c = children.get(e.getKey());
       out = out.updated(e.getKey(), c == null ? e.getValue()
-          : e.getValue().withChildren(PersistentColls.setOf(c)));
+          : e.getValue().withChildren(ChildSet.of(c)));
     }
     return out;
   }

@@ -2,7 +2,6 @@ package dev.paddock.request;
 
 import dev.paddock.tree.DataNode;
 import java.util.List;
-import scala.collection.Iterator;
 
 /**
  * What a read's reply will take on the wire, in ZooKeeper's jute encoding, computed from the
@@ -35,9 +34,7 @@ public final class ReplySize {
   /** getChildren2 (the larger form): the names as a vector of strings, then the stat. */
   static long children(DataNode n) {
     long size = 4 + STAT;
-    Iterator<String> it = n.childPaths().iterator();
-    while (it.hasNext()) {
-      String path = it.next();
+    for (String path : n.childPaths()) {
       size += 4 + utf8Length(path) - utf8Length(path.substring(0, path.lastIndexOf('/') + 1));
     }
     return size;

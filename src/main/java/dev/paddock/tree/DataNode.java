@@ -5,8 +5,6 @@ import dev.paddock.api.Stat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import scala.collection.Iterator;
-import scala.collection.immutable.HashSet;
 
 /**
  * One znode, immutable: every change builds a new node, so a tree snapshot can share nodes with
@@ -48,13 +46,13 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
   public abstract long pzxid();
 
-  public abstract HashSet<String> childPaths();
+  public abstract ChildSet childPaths();
 
   /** A node with these values, in the smallest form that holds them. */
   public static DataNode of(
       byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
       int createCount, int aversion, long ephemeralOwner, long pzxid,
-      HashSet<String> childPaths) {
+      ChildSet childPaths) {
     if (mzxid == czxid && pzxid == czxid && mtime == ctime && version == 0 && createCount == 0
         && aversion == 0 && childPaths.isEmpty()) {
       return new FreshLeaf(data, acl, czxid, ctime, ephemeralOwner);
@@ -72,13 +70,12 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     return childPaths().size();
   }
 
-  /** The children's names, in no particular order. */
+  /** The children's names, in order. */
   public List<String> childNames() {
-    HashSet<String> paths = childPaths();
+    ChildSet paths = childPaths();
     List<String> names = new ArrayList<>(paths.size());
-    Iterator<String> it = paths.iterator();
-    while (it.hasNext()) {
-      names.add(Paths.name(it.next()));
+    for (String path : paths) {
+      names.add(Paths.name(path));
     }
     return names;
   }
@@ -126,7 +123,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
         ephemeralOwner(), Math.max(zxid, pzxid()), childPaths().excl(childPath));
   }
 
-  public DataNode withChildren(HashSet<String> newChildPaths) {
+  public DataNode withChildren(ChildSet newChildPaths) {
     return of(
         data(), acl(), czxid(), mzxid(), ctime(), mtime(), version(), createCount(), aversion(),
         ephemeralOwner(), pzxid(), newChildPaths);
@@ -167,11 +164,11 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     private final int aversion;
     private final long ephemeralOwner;
     private final long pzxid;
-    private final HashSet<String> childPaths;
+    private final ChildSet childPaths;
 
     Full(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
         int createCount, int aversion, long ephemeralOwner, long pzxid,
-        HashSet<String> childPaths) {
+        ChildSet childPaths) {
       this.data = data;
       this.acl = acl;
       this.czxid = czxid;
@@ -242,7 +239,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     }
 
     @Override
-    public HashSet<String> childPaths() {
+    public ChildSet childPaths() {
       return childPaths;
     }
   }
@@ -319,8 +316,8 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     }
 
     @Override
-    public HashSet<String> childPaths() {
-      return PersistentColls.emptySet();
+    public ChildSet childPaths() {
+      return ChildSet.empty();
     }
 
     @Override

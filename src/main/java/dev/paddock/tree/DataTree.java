@@ -106,9 +106,9 @@ public final class DataTree implements NodeStore {
   private static HashMap<String, DataNode> initialNodes() {
     HashMap<String, DataNode> m = emptyMap();
     DataNode root = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
-        .withChildren(PersistentColls.<String>emptySet().incl(ZOOKEEPER));
+        .withChildren(ChildSet.empty().incl(ZOOKEEPER));
     DataNode zk = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
-        .withChildren(PersistentColls.<String>emptySet().incl(QUOTA).incl(CONFIG));
+        .withChildren(ChildSet.empty().incl(QUOTA).incl(CONFIG));
     // ZooKeeper sets /zookeeper/config's ACL with version -1, which leaves its aversion at -1.
     m = m.updated(ROOT, root).updated(ZOOKEEPER, zk)
         .updated(QUOTA, zeroNode(Acl.OPEN_ACL_UNSAFE, 0))
@@ -118,7 +118,7 @@ public final class DataTree implements NodeStore {
 
   private static DataNode zeroNode(List<Acl> acl, int aversion) {
     return DataNode.of(new byte[0], Acls.intern(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0,
-        emptySet());
+        ChildSet.empty());
   }
 
   /**
@@ -215,10 +215,9 @@ public final class DataTree implements NodeStore {
       if (node == null) {
         continue;
       }
-      Iterator<String> it = node.childPaths().iterator();
-      while (it.hasNext()) {
+      for (String child : node.childPaths()) {
         count++;
-        stack.add(it.next());
+        stack.add(child);
       }
     }
     return count;

@@ -67,7 +67,7 @@ public final class TreeSnapshotCodec {
       }
       DataNode n = DataNode.of(data, acls.get(aclIdx), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
-          in.readLong(), PersistentColls.emptySet());
+          in.readLong(), ChildSet.empty());
       builder.addOne(new Tuple2<>(path, n));
       dataSize += path.length() + n.dataLength();
       if (n.ephemeralOwner() != 0) {
@@ -88,7 +88,7 @@ public final class TreeSnapshotCodec {
       if (parent == null) {
         throw new IOException("snapshot has children of missing node " + e.getKey());
       }
-      nodes = nodes.updated(e.getKey(), parent.withChildren(PersistentColls.setOf(e.getValue())));
+      nodes = nodes.updated(e.getKey(), parent.withChildren(ChildSet.of(e.getValue())));
     }
     return DataTree.indexing(nodes, sessions, zxid, owned, dataSize).snapshot();
   }

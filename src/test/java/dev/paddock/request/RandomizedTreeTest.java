@@ -237,7 +237,7 @@ class RandomizedTreeTest {
           assertNotNull(parent, () -> "parent of " + path);
           assertTrue(parent.childPaths().contains(path), () -> path + " listed");
         }
-        for (String child : PersistentColls.toList(n.childPaths())) {
+        for (String child : n.childPaths()) {
           assertEquals(path, Paths.parent(child), () -> child + " listed by " + path);
           assertTrue(nodes.containsKey(child), () -> child);
         }

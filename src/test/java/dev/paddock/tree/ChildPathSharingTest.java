@@ -41,7 +41,7 @@ class ChildPathSharingTest {
     t.nodes().foreach(e -> keys.put(e._1(), e._1()));
     int listed = 0;
     for (String path : keys.keySet()) {
-      for (String child : PersistentColls.toList(t.node(path).childPaths())) {
+      for (String child : t.node(path).childPaths()) {
         assertNotNull(keys.get(child), () -> child + " listed by " + path + " is no node");
         assertSame(keys.get(child), child, () -> child + " is held twice");
         listed++;

@@ -9,17 +9,16 @@ import dev.paddock.api.Acl;
 import dev.paddock.api.Stat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import scala.collection.immutable.HashSet;
 
 /** The compact form of a node nobody changed, against the full form of the same values. */
 class DataNodeTest {
   private static final byte[] DATA = {1, 2, 3};
   private static final List<Acl> OPEN = Acls.intern(Acl.OPEN_ACL_UNSAFE);
-  private static final HashSet<String> NONE = PersistentColls.emptySet();
+  private static final ChildSet NONE = ChildSet.empty();
   private static final long Z = 0x0000_0003_0000_0010L;
 
   private static DataNode full(long mzxid, long mtime, int version, int createCount,
-      int aversion, long pzxid, HashSet<String> children) {
+      int aversion, long pzxid, ChildSet children) {
     return new DataNode.Full(DATA, OPEN, Z, mzxid, 500, mtime, version, createCount, aversion,
         7, pzxid, children);
   }
