@@ -1,7 +1,6 @@
 package dev.paddock.admin;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.paddock.node.TestNodes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -28,8 +27,9 @@ final class ReferenceAdminZooKeeper implements AutoCloseable {
   }
 
   static ReferenceAdminZooKeeper start(Path dir) throws Exception {
-    int client = freePort();
-    int admin = freePort();
+    int[] ports = TestNodes.freePorts(2);
+    int client = ports[0];
+    int admin = ports[1];
     Properties p = new Properties();
     p.setProperty("clientPort", Integer.toString(client));
     p.setProperty("clientPortAddress", "127.0.0.1");
@@ -42,12 +42,6 @@ final class ReferenceAdminZooKeeper implements AutoCloseable {
         .configuration(p).build();
     zk.start(30_000);
     return new ReferenceAdminZooKeeper(zk, client, admin);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

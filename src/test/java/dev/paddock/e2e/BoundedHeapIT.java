@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.paddock.node.TestNodes;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +45,9 @@ class BoundedHeapIT {
 
   @Test
   void fiveThousandOneMebibyteWritesInFiveHundredTwelveMebibytes() throws Exception {
-    int peerPort = freePort();
-    int clientPort = freePort();
+    int[] ports = TestNodes.freePorts(2);
+    int peerPort = ports[0];
+    int clientPort = ports[1];
     Path conf = dir.resolve("node.conf");
     // The log keeps every txn since the newest snapshot in memory, and the leader its recent
     // history: snap-size-limit and the history's byte bound (64 MiB each by default) would
@@ -169,11 +170,5 @@ class BoundedHeapIT {
       throw new AssertionError("client did not connect");
     }
     return zk;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paddock.node.TestNodes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +32,12 @@ class FailFastIT {
   @TempDir Path dir;
 
   private NodeProcess node() throws IOException {
-    int peerPort = freePort();
-    int clientPort = freePort();
+    int[] ports = TestNodes.freePorts(3);
+    int peerPort = ports[0];
+    int clientPort = ports[1];
     Path conf = dir.resolve("node.conf");
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
-        + "\n  client-port = " + clientPort + "\n  typed-client-port = " + freePort() + "\n}\n");
+        + "\n  client-port = " + clientPort + "\n  typed-client-port = " + ports[2] + "\n}\n");
     return new NodeProcess(conf, dir.resolve("node.log"), clientPort);
   }
 
@@ -117,12 +118,6 @@ class FailFastIT {
           node.log());
       assertTrue(node.log().contains("refusing to start: Journal segment " + segment
           .toAbsolutePath() + " is corrupt at offset " + second), node.log());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

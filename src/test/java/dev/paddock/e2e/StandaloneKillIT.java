@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paddock.api.Acl;
 import dev.paddock.api.CreateMode;
 import dev.paddock.client.PaddockFacade;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.paddock.node.TestNodes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +28,10 @@ class StandaloneKillIT {
 
   @Test
   void everyAcknowledgedWriteSurvivesKillMinus9() throws Exception {
-    int peerPort = freePort();
-    int clientPort = freePort();
-    int typedPort = freePort();
+    int[] ports = TestNodes.freePorts(3);
+    int peerPort = ports[0];
+    int clientPort = ports[1];
+    int typedPort = ports[2];
     Path conf = dir.resolve("node.conf");
     Files.writeString(conf, "paddock {\n  data-dir = \"data\"\n  peer-port = " + peerPort
         + "\n  client-port = " + clientPort + "\n  typed-client-port = " + typedPort + "\n}\n");
@@ -85,12 +85,6 @@ class StandaloneKillIT {
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new AssertionError("typed client could not connect; node log:\n" + node.log(), e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
