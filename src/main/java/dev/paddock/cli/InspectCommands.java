@@ -82,7 +82,7 @@ final class InspectCommands {
       }
       TreeSnapshot t = newest.tree();
       TreeMap<String, DataNode> sorted = new TreeMap<>();
-      t.nodes().foreach(e -> sorted.put(e._1(), e._2()));
+      t.nodes().forEachNode(sorted::put);
       List<Map<String, Object>> nodes = new ArrayList<>();
       for (Map.Entry<String, DataNode> e : sorted.entrySet()) {
         DataNode n = e.getValue();

@@ -118,9 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** Every node but the root has its parent, which lists it as a child, and vice versa. */
   private static void checkTree(TreeSnapshot t, Path file, List<String> problems) {
-    t.nodes().foreach(e -> {
-      String path = e._1();
-      DataNode n = e._2();
+    t.nodes().forEachNode((path, n) -> {
       if (!path.equals("/")) {
         int slash = path.lastIndexOf('/');
         DataNode parent = t.node(slash == 0 ? "/" : path.substring(0, slash));
@@ -135,7 +133,6 @@ final class VerifyCommand implements Callable<Integer> {
           problems.add(file + ": node " + path + " lists a missing child " + Paths.name(c));
         }
       }
-      return null;
     });
   }
 

@@ -8,6 +8,7 @@ import dev.paddock.tree.ChildSet;
 import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.NodeKind;
+import dev.paddock.tree.NodeMap;
 import dev.paddock.tree.PersistentColls;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.Txn;
@@ -182,7 +183,7 @@ final class ZooKeeperImport {
     }
   }
 
-  private static scala.collection.immutable.HashMap<String, DataNode> withChildren(
+  private static NodeMap withChildren(
       Map<String, DataNode> nodes, Path file) throws IOException {
     Map<String, List<String>> children = new HashMap<>();
     for (String p : nodes.keySet()) {
@@ -195,13 +196,12 @@ final class ZooKeeperImport {
         children.computeIfAbsent(parent, k -> new ArrayList<>()).add(p);
       }
     }
-    scala.collection.immutable.HashMap<String, DataNode> out = PersistentColls.emptyMap();
+    NodeMap.Builder out = NodeMap.builder();
     for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
       List<String> c = children.get(e.getKey());
-      out = out.updated(e.getKey(), c == null ? e.getValue()
-          : e.getValue().withChildren(ChildSet.of(c)));
+      out.put(e.getKey(), c == null ? e.getValue() : e.getValue().withChildren(ChildSet.of(c)));
     }
-    return out;
+    return out.result();
   }
 
   private static Result replay(DataTree tree, Path snapshot, long snapZxid, Path logs,
@@ -220,23 +220,21 @@ final class ZooKeeperImport {
     int sessions = tree.sessions().size();
     TreeSnapshot t = tree.snapshot();
     int ephemerals = 0;
-    scala.collection.immutable.HashMap<String, DataNode> nodes = t.nodes();
-    var it = t.nodes().iterator();
+    NodeMap nodes = t.nodes();
     List<String> drop = new ArrayList<>();
-    while (it.hasNext()) {
-      var e = it.next();
-      if (NodeKind.of(e._2().ephemeralOwner()) == NodeKind.EPHEMERAL) {
-        drop.add(e._1());
+    nodes.forEachNode((path, n) -> {
+      if (NodeKind.of(n.ephemeralOwner()) == NodeKind.EPHEMERAL) {
+        drop.add(path);
       }
-    }
+    });
     for (String p : drop) {
       int slash = p.lastIndexOf('/');
       String parent = slash == 0 ? "/" : p.substring(0, slash);
-      DataNode pn = PersistentColls.get(nodes, parent);
+      DataNode pn = nodes.get(parent);
       nodes = nodes.removed(p).updated(parent, pn.withChildren(pn.childPaths().excl(p)));
       ephemerals++;
     }
-    DataNode config = PersistentColls.get(nodes, DataTree.CONFIG);
+    DataNode config = nodes.get(DataTree.CONFIG);
     if (config != null && config.dataLength() > 0) {
       // Paddock keeps /zookeeper/config empty: membership comes from paddock.servers.
       nodes = nodes.updated(DataTree.CONFIG, config.withData(new byte[0], config.version(),

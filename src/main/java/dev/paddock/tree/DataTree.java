@@ -12,8 +12,6 @@ import dev.paddock.txn.Txn;
 import dev.paddock.txn.TxnEntry;
 import java.util.ArrayList;
 import java.util.List;
-import scala.Tuple2;
-import scala.collection.Iterator;
 import scala.collection.immutable.HashMap;
 import scala.collection.immutable.HashSet;
 
@@ -29,7 +27,7 @@ public final class DataTree implements NodeStore {
   public static final String QUOTA = "/zookeeper/quota";
   public static final String CONFIG = "/zookeeper/config";
 
-  private HashMap<String, DataNode> nodes;
+  private NodeMap nodes;
   private HashMap<Long, HashSet<String>> ephemerals;
   private HashSet<String> containers;
   private HashSet<String> ttls;
@@ -44,17 +42,15 @@ public final class DataTree implements NodeStore {
     this(initialNodes(), emptyMap(), 0L);
   }
 
-  DataTree(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions, long zxid) {
+  DataTree(NodeMap nodes, HashMap<Long, Integer> sessions, long zxid) {
     this(nodes, sessions, zxid, List.of(), 0L);
-    Iterator<Tuple2<String, DataNode>> it = nodes.iterator();
-    while (it.hasNext()) {
-      Tuple2<String, DataNode> e = it.next();
-      index(e._1(), e._2().ephemeralOwner());
-      dataSize += e._1().length() + e._2().dataLength();
-    }
+    nodes.forEachNode((path, node) -> {
+      index(path, node.ephemeralOwner());
+      dataSize += path.length() + node.dataLength();
+    });
   }
 
-  private DataTree(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions, long zxid,
+  private DataTree(NodeMap nodes, HashMap<Long, Integer> sessions, long zxid,
       List<String> ownedPaths, long dataSize) {
     this.nodes = nodes;
     this.sessions = sessions;
@@ -64,7 +60,7 @@ public final class DataTree implements NodeStore {
     this.ttls = emptySet();
     this.dataSize = dataSize;
     for (String path : ownedPaths) {
-      index(path, PersistentColls.get(nodes, path).ephemeralOwner());
+      index(path, nodes.get(path).ephemeralOwner());
     }
   }
 
@@ -88,7 +84,7 @@ public final class DataTree implements NodeStore {
   }
 
   /** A tree of {@code nodes} whose indexes are derived from the nodes (imports build bare maps). */
-  public static DataTree indexing(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions,
+  public static DataTree indexing(NodeMap nodes, HashMap<Long, Integer> sessions,
       long zxid) {
     return new DataTree(nodes, sessions, zxid);
   }
@@ -98,13 +94,13 @@ public final class DataTree implements NodeStore {
    * whose approximate data size is {@code dataSize}: a snapshot reader learns both while it
    * decodes, and spares a restart a second walk over every node.
    */
-  static DataTree indexing(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions,
+  static DataTree indexing(NodeMap nodes, HashMap<Long, Integer> sessions,
       long zxid, List<String> ownedPaths, long dataSize) {
     return new DataTree(nodes, sessions, zxid, ownedPaths, dataSize);
   }
 
-  private static HashMap<String, DataNode> initialNodes() {
-    HashMap<String, DataNode> m = emptyMap();
+  private static NodeMap initialNodes() {
+    NodeMap m = NodeMap.empty();
     DataNode root = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
         .withChildren(ChildSet.empty().incl(ZOOKEEPER));
     DataNode zk = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
@@ -147,7 +143,7 @@ public final class DataTree implements NodeStore {
 
   @Override
   public DataNode get(String path) {
-    return PersistentColls.get(nodes, path);
+    return nodes.get(path);
   }
 
   @Override

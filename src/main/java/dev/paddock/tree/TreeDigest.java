@@ -1,5 +1,6 @@
 package dev.paddock.tree;
 
+import java.util.Map;
 import java.util.zip.CRC32C;
 import scala.Tuple2;
 import scala.collection.Iterator;
@@ -12,12 +13,10 @@ import scala.collection.immutable.HashMap;
 final class TreeDigest {
   private TreeDigest() {}
 
-  static long of(HashMap<String, DataNode> nodes, HashMap<Long, Integer> sessions) {
+  static long of(NodeMap nodes, HashMap<Long, Integer> sessions) {
     long sum = 0;
-    Iterator<Tuple2<String, DataNode>> it = nodes.iterator();
-    while (it.hasNext()) {
-      Tuple2<String, DataNode> e = it.next();
-      sum += nodeHash(e._1(), e._2());
+    for (Map.Entry<String, DataNode> e : nodes) {
+      sum += nodeHash(e.getKey(), e.getValue());
     }
     Iterator<Tuple2<Long, Integer>> s = sessions.iterator();
     while (s.hasNext()) {

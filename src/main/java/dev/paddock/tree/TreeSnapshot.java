@@ -11,7 +11,7 @@ import scala.collection.immutable.HashSet;
  * ZooKeeper's approximate data size: path plus data lengths) are rebuilt on load.
  */
 public record TreeSnapshot(
-    HashMap<String, DataNode> nodes,
+    NodeMap nodes,
     HashMap<Long, Integer> sessions,
     HashMap<Long, HashSet<String>> ephemerals,
     HashSet<String> containers,
@@ -20,7 +20,7 @@ public record TreeSnapshot(
     long approximateDataSize) {
 
   public DataNode node(String path) {
-    return PersistentColls.get(nodes, path);
+    return nodes.get(path);
   }
 
   public int nodeCount() {

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import scala.Tuple2;
-import scala.collection.mutable.ReusableBuilder;
 
 /**
  * The on-disk form of a tree: zxid, sessions, a table of distinct ACL lists, then every node
@@ -51,10 +49,8 @@ public final class TreeSnapshotCodec {
       acls.add(Acls.intern(TxnCodec.readAcl(in)));
     }
     int nodeCount = TxnCodec.readCount(in);
-    ReusableBuilder<Tuple2<String, DataNode>, scala.collection.immutable.HashMap<String, DataNode>>
-        builder = (ReusableBuilder<Tuple2<String, DataNode>,
-            scala.collection.immutable.HashMap<String, DataNode>>)
-            (Object) scala.collection.immutable.HashMap$.MODULE$.newBuilder();
+    List<String> paths = new ArrayList<>(Math.min(nodeCount, 1 << 16));
+    List<DataNode> read = new ArrayList<>(Math.min(nodeCount, 1 << 16));
     Map<String, List<String>> children = new HashMap<>();
     List<String> owned = new ArrayList<>();
     long dataSize = 0;
@@ -68,7 +64,8 @@ public final class TreeSnapshotCodec {
       DataNode n = DataNode.of(data, acls.get(aclIdx), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
           in.readLong(), ChildSet.empty());
-      builder.addOne(new Tuple2<>(path, n));
+      paths.add(path);
+      read.add(n);
       dataSize += path.length() + n.dataLength();
       if (n.ephemeralOwner() != 0) {
         owned.add(path);
@@ -77,18 +74,21 @@ public final class TreeSnapshotCodec {
         children.computeIfAbsent(Paths.parent(path), k -> new ArrayList<>()).add(path);
       }
     }
-    scala.collection.immutable.HashMap<String, DataNode> nodes = builder.result();
+    // Parents get their child sets once every node is read: a parent may come after its
+    // children in the file.
+    NodeMap.Builder builder = NodeMap.builder();
+    for (int i = 0; i < paths.size(); i++) {
+      List<String> kids = children.remove(paths.get(i));
+      builder.put(paths.get(i), kids == null ? read.get(i) : read.get(i).withChildren(
+          ChildSet.of(kids)));
+    }
+    if (!children.isEmpty()) {
+      throw new IOException(
+          "snapshot has children of missing node " + children.keySet().iterator().next());
+    }
+    NodeMap nodes = builder.result();
     if (nodes.size() != nodeCount) {
       throw new IOException("snapshot lists a node twice");
-    }
-    // Parents get their child sets afterwards: a parent may come after its children in the
-    // file, and only the parents are touched twice.
-    for (Map.Entry<String, List<String>> e : children.entrySet()) {
-      DataNode parent = PersistentColls.get(nodes, e.getKey());
-      if (parent == null) {
-        throw new IOException("snapshot has children of missing node " + e.getKey());
-      }
-      nodes = nodes.updated(e.getKey(), parent.withChildren(ChildSet.of(e.getValue())));
     }
     return DataTree.indexing(nodes, sessions, zxid, owned, dataSize).snapshot();
   }

@@ -23,7 +23,7 @@ public final class TreeSnapshotEncoder {
   static final int VERSION = 1;
 
   private final TreeSnapshot tree;
-  private Iterator<Tuple2<String, DataNode>> nodes;
+  private java.util.Iterator<Map.Entry<String, DataNode>> nodes;
   private Map<List<Acl>, Integer> aclIndex;
   private long produced;
 
@@ -55,8 +55,8 @@ public final class TreeSnapshotEncoder {
         header(out);
       }
       while (nodes.hasNext() && buffer.size() < bytes) {
-        Tuple2<String, DataNode> e = nodes.next();
-        node(out, e._1(), e._2());
+        Map.Entry<String, DataNode> e = nodes.next();
+        node(out, e.getKey(), e.getValue());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -79,9 +79,8 @@ public final class TreeSnapshotEncoder {
     // Interned ACL lists are shared objects: identity finds the distinct ones cheaply.
     aclIndex = new IdentityHashMap<>();
     List<List<Acl>> acls = new ArrayList<>();
-    Iterator<DataNode> values = tree.nodes().valuesIterator();
-    while (values.hasNext()) {
-      List<Acl> acl = values.next().acl();
+    for (DataNode node : tree.nodes().values()) {
+      List<Acl> acl = node.acl();
       if (!aclIndex.containsKey(acl)) {
         aclIndex.put(acl, acls.size());
         acls.add(acl);

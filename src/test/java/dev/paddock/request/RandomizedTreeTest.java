@@ -533,11 +533,7 @@ class RandomizedTreeTest {
 
     static Map<String, DataNode> nodesOf(DataTree tree) {
       Map<String, DataNode> out = new HashMap<>();
-      var it = tree.snapshot().nodes().iterator();
-      while (it.hasNext()) {
-        var e = it.next();
-        out.put(e._1(), e._2());
-      }
+      tree.snapshot().nodes().forEachNode(out::put);
       return out;
     }
   }

@@ -290,10 +290,7 @@ class ZooKeeperPrepDifferentialTest {
       String p;
       if (r < 15) {
         List<String> all = new ArrayList<>();
-        var it = ours.tree.snapshot().nodes().keysIterator();
-        while (it.hasNext()) {
-          all.add(it.next());
-        }
+        ours.tree.snapshot().nodes().forEachNode((path, node) -> all.add(path));
         all.sort(null);
         p = all.get(rnd.nextInt(all.size()));
       } else {

@@ -38,7 +38,7 @@ class ChildPathSharingTest {
 
   private static void assertChildrenShareTheKeys(TreeSnapshot t) {
     Map<String, String> keys = new HashMap<>();
-    t.nodes().foreach(e -> keys.put(e._1(), e._1()));
+    t.nodes().forEachNode((path, node) -> keys.put(path, path));
     int listed = 0;
     for (String path : keys.keySet()) {
       for (String child : t.node(path).childPaths()) {
