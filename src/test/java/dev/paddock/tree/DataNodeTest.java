@@ -37,6 +37,18 @@ class DataNodeTest {
     assertSame(OPEN, fresh.acl());
     assertEquals(7, fresh.ephemeralOwner());
     assertEquals(List.of(), fresh.childNames());
+    assertInstanceOf(DataNode.OwnedFreshLeaf.class, fresh);
+  }
+
+  @Test
+  void aPersistentNodeDoesNotKeepAnOwner() {
+    DataNode fresh = DataNode.create(DATA, OPEN, Z, 500, 0);
+    assertEquals(DataNode.FreshLeaf.class, fresh.getClass());
+    assertEquals(0, fresh.ephemeralOwner());
+    assertEquals(new Stat(Z, Z, 500, 500, 0, 0, 0, 0, 3, 0, Z), fresh.stat());
+    assertEquals(DataNode.FreshLeaf.class,
+        DataNode.of(DATA, OPEN, Z, Z, 500, 500, 0, 0, 0, 0, Z, NONE).getClass());
+    assertEquals(new DataNode.Full(DATA, OPEN, Z, Z, 500, 500, 0, 0, 0, 0, Z, NONE), fresh);
   }
 
   @Test
