@@ -23,16 +23,35 @@ import java.util.Objects;
  * {@link OwnedFreshLeaf}). {@link #of} picks the form; the forms of the same values are equal.
  */
 public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf {
+  private final byte[] data;
+  private final List<Acl> acl;
+  private final long czxid;
+  private final long ctime;
 
-  public abstract byte[] data();
+  private DataNode(byte[] data, List<Acl> acl, long czxid, long ctime) {
+    this.data = data;
+    this.acl = acl;
+    this.czxid = czxid;
+    this.ctime = ctime;
+  }
 
-  public abstract List<Acl> acl();
+  public final byte[] data() {
+    return data;
+  }
 
-  public abstract long czxid();
+  public final List<Acl> acl() {
+    return acl;
+  }
+
+  public final long czxid() {
+    return czxid;
+  }
 
   public abstract long mzxid();
 
-  public abstract long ctime();
+  public final long ctime() {
+    return ctime;
+  }
 
   public abstract long mtime();
 
@@ -153,11 +172,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
   /** Any node. */
   static final class Full extends DataNode {
-    private final byte[] data;
-    private final List<Acl> acl;
-    private final long czxid;
     private final long mzxid;
-    private final long ctime;
     private final long mtime;
     private final int version;
     private final int createCount;
@@ -169,11 +184,8 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     Full(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
         int createCount, int aversion, long ephemeralOwner, long pzxid,
         ChildSet childPaths) {
-      this.data = data;
-      this.acl = acl;
-      this.czxid = czxid;
+      super(data, acl, czxid, ctime);
       this.mzxid = mzxid;
-      this.ctime = ctime;
       this.mtime = mtime;
       this.version = version;
       this.createCount = createCount;
@@ -184,28 +196,8 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     }
 
     @Override
-    public byte[] data() {
-      return data;
-    }
-
-    @Override
-    public List<Acl> acl() {
-      return acl;
-    }
-
-    @Override
-    public long czxid() {
-      return czxid;
-    }
-
-    @Override
     public long mzxid() {
       return mzxid;
-    }
-
-    @Override
-    public long ctime() {
-      return ctime;
     }
 
     @Override
@@ -246,16 +238,8 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
   /** A persistent node as its create left it, with no child ever created under it. */
   static sealed class FreshLeaf extends DataNode permits OwnedFreshLeaf {
-    private final byte[] data;
-    private final List<Acl> acl;
-    private final long czxid;
-    private final long ctime;
-
     FreshLeaf(byte[] data, List<Acl> acl, long czxid, long ctime) {
-      this.data = data;
-      this.acl = acl;
-      this.czxid = czxid;
-      this.ctime = ctime;
+      super(data, acl, czxid, ctime);
     }
 
     static FreshLeaf of(byte[] data, List<Acl> acl, long czxid, long ctime, long owner) {
@@ -265,33 +249,13 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     }
 
     @Override
-    public byte[] data() {
-      return data;
-    }
-
-    @Override
-    public List<Acl> acl() {
-      return acl;
-    }
-
-    @Override
-    public long czxid() {
-      return czxid;
-    }
-
-    @Override
     public long mzxid() {
-      return czxid;
-    }
-
-    @Override
-    public long ctime() {
-      return ctime;
+      return czxid();
     }
 
     @Override
     public long mtime() {
-      return ctime;
+      return ctime();
     }
 
     @Override
@@ -316,7 +280,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
     @Override
     public long pzxid() {
-      return czxid;
+      return czxid();
     }
 
     @Override

@@ -23,7 +23,7 @@ class ChildSetTest {
   }
 
   private static void assertSameAs(TreeSet<String> model, ChildSet set) {
-    set.checkShape();
+    set.root().check(true);
     assertEquals(model.size(), set.size());
     assertEquals(new ArrayList<>(model), set.toList());
     assertEquals(model.isEmpty(), set.isEmpty());
@@ -33,7 +33,7 @@ class ChildSetTest {
   void randomAddsAndRemovesMatchASortedSetAndLeaveOldVersionsAlone() {
     SplittableRandom random = new SplittableRandom(20261207);
     for (int round = 0; round < 20; round++) {
-      int range = 1 + random.nextInt(3 * ChildSet.MAX * ChildSet.MAX);
+      int range = 1 + random.nextInt(3 * BTree.MAX * BTree.MAX);
       TreeSet<String> model = new TreeSet<>();
       ChildSet set = ChildSet.empty();
       List<ChildSet> versions = new ArrayList<>();
@@ -65,18 +65,18 @@ class ChildSetTest {
   @Test
   void emptyingASetLeavesTheEmptySet() {
     ChildSet set = ChildSet.empty();
-    int n = ChildSet.MAX * ChildSet.MAX + 5;
+    int n = BTree.MAX * BTree.MAX + 5;
     for (int i = 0; i < n; i++) {
       set = set.incl(path(i));
     }
-    assertEquals(3, set.depth());
+    assertEquals(3, BTree.depth(set.root()));
     for (int i = n - 1; i >= 0; i -= 2) {
       set = set.excl(path(i));
-      set.checkShape();
+      set.root().check(true);
     }
     for (int i = n - 2; i >= 0; i -= 2) {
       set = set.excl(path(i));
-      set.checkShape();
+      set.root().check(true);
     }
     assertSame(ChildSet.empty(), set);
     assertFalse(set.iterator().hasNext());
@@ -85,12 +85,12 @@ class ChildSetTest {
   @Test
   void childrenAddedInOrderFillTheirLeaves() {
     ChildSet set = ChildSet.empty();
-    int n = 10 * ChildSet.MAX;
+    int n = 10 * BTree.MAX;
     for (int i = 0; i < n; i++) {
       set = set.incl(path(i));
     }
-    set.checkShape();
-    assertEquals(2, set.depth());
+    set.root().check(true);
+    assertEquals(2, BTree.depth(set.root()));
     assertEquals(ChildSet.of(set.toList()), set);
   }
 
@@ -105,7 +105,7 @@ class ChildSetTest {
       oneByOne = oneByOne.incl(p);
     }
     ChildSet atOnce = ChildSet.of(paths);
-    atOnce.checkShape();
+    atOnce.root().check(true);
     assertEquals(oneByOne.toList(), atOnce.toList());
     assertEquals(oneByOne, atOnce);
     assertEquals(oneByOne.hashCode(), atOnce.hashCode());

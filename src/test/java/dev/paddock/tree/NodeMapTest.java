@@ -41,7 +41,7 @@ class NodeMapTest {
   }
 
   private static void assertSameAs(Map<String, DataNode> model, NodeMap map) {
-    map.checkShape();
+    map.root().check(true);
     assertEquals(model.size(), map.size());
     assertEquals(model, contents(map));
     int n = 0;
@@ -55,7 +55,7 @@ class NodeMapTest {
   void randomPutsAndRemovesMatchAHashMapAndLeaveOldVersionsAlone() {
     SplittableRandom random = new SplittableRandom(20261207);
     for (int round = 0; round < 20; round++) {
-      int range = 1 + random.nextInt(4 * NodeMap.MAX * NodeMap.MAX);
+      int range = 1 + random.nextInt(4 * BTree.MAX * BTree.MAX);
       Map<String, DataNode> model = new HashMap<>();
       NodeMap map = NodeMap.empty();
       List<NodeMap> versions = new ArrayList<>();
@@ -99,18 +99,18 @@ class NodeMapTest {
   @Test
   void emptyingAMapLeavesTheEmptyMap() {
     NodeMap map = NodeMap.empty();
-    int n = NodeMap.MAX * NodeMap.MAX + 5;
+    int n = BTree.MAX * BTree.MAX + 5;
     for (int i = 0; i < n; i++) {
       map = map.updated("/n" + i, node(i));
     }
-    assertEquals(3, map.depth());
+    assertEquals(3, BTree.depth(map.root()));
     for (int i = 0; i < n; i += 2) {
       map = map.removed("/n" + i);
-      map.checkShape();
+      map.root().check(true);
     }
     for (int i = 1; i < n; i += 2) {
       map = map.removed("/n" + i);
-      map.checkShape();
+      map.root().check(true);
     }
     assertSame(NodeMap.empty(), map);
     assertFalse(map.iterator().hasNext());
@@ -128,7 +128,7 @@ class NodeMapTest {
       oneByOne = oneByOne.updated(p, n);
     }
     NodeMap atOnce = builder.result();
-    atOnce.checkShape();
+    atOnce.root().check(true);
     assertEquals(contents(oneByOne), contents(atOnce));
     assertEquals(oneByOne, atOnce);
     assertEquals(oneByOne.hashCode(), atOnce.hashCode());
