@@ -120,8 +120,7 @@ final class VerifyCommand implements Callable<Integer> {
   private static void checkTree(TreeSnapshot t, Path file, List<String> problems) {
     t.nodes().forEachNode((path, n) -> {
       if (!path.equals("/")) {
-        int slash = path.lastIndexOf('/');
-        DataNode parent = t.node(slash == 0 ? "/" : path.substring(0, slash));
+        DataNode parent = t.node(Paths.parent(path));
         if (parent == null || !parent.childPaths().contains(path)) {
           problems.add(file + ": node " + path + " is not listed by its parent");
         }

@@ -9,6 +9,7 @@ import dev.paddock.tree.DataNode;
 import dev.paddock.tree.DataTree;
 import dev.paddock.tree.NodeKind;
 import dev.paddock.tree.NodeMap;
+import dev.paddock.tree.Paths;
 import dev.paddock.tree.PersistentColls;
 import dev.paddock.tree.TreeSnapshot;
 import dev.paddock.txn.Txn;
@@ -188,8 +189,7 @@ final class ZooKeeperImport {
     Map<String, List<String>> children = new HashMap<>();
     for (String p : nodes.keySet()) {
       if (!p.equals("/")) {
-        int slash = p.lastIndexOf('/');
-        String parent = slash == 0 ? "/" : p.substring(0, slash);
+        String parent = Paths.parent(p);
         if (!nodes.containsKey(parent)) {
           throw new IOException(file + ": node " + p + " has no parent");
         }
@@ -228,8 +228,7 @@ final class ZooKeeperImport {
       }
     });
     for (String p : drop) {
-      int slash = p.lastIndexOf('/');
-      String parent = slash == 0 ? "/" : p.substring(0, slash);
+      String parent = Paths.parent(p);
       DataNode pn = nodes.get(parent);
       nodes = nodes.removed(p).updated(parent, pn.withChildren(pn.childPaths().excl(p)));
       ephemerals++;

@@ -35,7 +35,7 @@ public final class ReplySize {
   static long children(DataNode n) {
     long size = 4 + STAT;
     for (String path : n.childPaths()) {
-      size += 4 + utf8Length(path) - utf8Length(path.substring(0, path.lastIndexOf('/') + 1));
+      size += 4 + utf8Length(path, path.lastIndexOf('/') + 1);
     }
     return size;
   }
@@ -50,8 +50,13 @@ public final class ReplySize {
 
   /** Bytes of {@code s} in UTF-8, without encoding it (a surrogate pair counts 3 + 3). */
   static long utf8Length(String s) {
+    return utf8Length(s, 0);
+  }
+
+  /** Bytes of {@code s} from index {@code from} on in UTF-8: a child's name within its path. */
+  private static long utf8Length(String s, int from) {
     long n = 0;
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = from; i < s.length(); i++) {
       char c = s.charAt(i);
       n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }

@@ -168,15 +168,11 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
         while (to < n && (int) (order[to] >> 32) == (int) (order[from] >> 32)) {
           to++;
         }
-        Integer[] run = new Integer[to - from];
+        if (to - from > 1) {
+          sortByPath(order, from, to);
+        }
         for (int i = from; i < to; i++) {
-          run[i - from] = (int) order[i];
-        }
-        if (run.length > 1) {
-          // Paths sharing a hash, by path; stable, so a path put twice keeps its last node.
-          Arrays.sort(run, (x, y) -> keys.get(x).compareTo(keys.get(y)));
-        }
-        for (int e : run) {
+          int e = (int) order[i];
           if (count > 0 && hashes[kept[count - 1]] == hashes[e]
               && keys.get(kept[count - 1]).equals(keys.get(e))) {
             kept[count - 1] = e;
@@ -196,6 +192,21 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
       }
       BTree.Node root = BTree.build(k, h, v, BTree.EMPTY_MAP);
       return root == BTree.EMPTY_MAP ? EMPTY : new NodeMap(root);
+    }
+
+    /**
+     * Orders {@code order[from, to)}, entries of paths sharing one hash, by path; stable, so of
+     * a path put twice the node put last comes last.
+     */
+    private void sortByPath(long[] order, int from, int to) {
+      Long[] run = new Long[to - from];
+      for (int i = from; i < to; i++) {
+        run[i - from] = order[i];
+      }
+      Arrays.sort(run, (x, y) -> keys.get((int) (long) x).compareTo(keys.get((int) (long) y)));
+      for (int i = from; i < to; i++) {
+        order[i] = run[i - from];
+      }
     }
   }
 }
