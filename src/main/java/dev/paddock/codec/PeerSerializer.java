@@ -58,6 +58,15 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   private static final byte REVALIDATED = 31;
 
   private final LazyRefResolver refs;
+  /**
+   * The sender's gateway, as the last envelope written named it and the last one read did. A
+   * server's envelopes all name one gateway, so each side renders or resolves it once instead
+   * of per message.
+   */
+  private volatile Known written = new Known(null, null);
+  private volatile Known read = new Known(null, null);
+
+  private record Known(Object key, Object value) {}
 
   public PeerSerializer(ExtendedActorSystem system) {
     this.refs = new LazyRefResolver(system);
@@ -85,7 +94,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       out.writeInt(e.from());
       out.writeLong(e.incarnation());
       out.writeLong(e.seq());
-      out.writeUTF(refs.get().toSerializationFormat(e.sender()));
+      out.writeUTF(render(e.sender()));
       writeMessage(out, e.message());
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
@@ -102,7 +111,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       int from = in.readInt();
       long incarnation = in.readLong();
       long seq = in.readLong();
-      ActorRef<Peers.Command> sender = refs.get().resolveActorRef(in.readUTF());
+      ActorRef<Peers.Command> sender = resolve(in.readUTF());
       return new Peers.Envelope(from, incarnation, seq, sender, readMessage(in));
     } catch (IOException ex) {
       NotSerializableException n = new NotSerializableException("corrupt peer message: "
@@ -110,6 +119,27 @@ public final class PeerSerializer extends SerializerWithStringManifest {
       n.initCause(ex);
       throw n;
     }
+  }
+
+  private String render(ActorRef<Peers.Command> sender) {
+    Known k = written;
+    if (sender.equals(k.key())) {
+      return (String) k.value();
+    }
+    String s = refs.get().toSerializationFormat(sender);
+    written = new Known(sender, s);
+    return s;
+  }
+
+  @SuppressWarnings("unchecked")
+  private ActorRef<Peers.Command> resolve(String sender) {
+    Known k = read;
+    if (sender.equals(k.key())) {
+      return (ActorRef<Peers.Command>) k.value();
+    }
+    ActorRef<Peers.Command> ref = refs.get().resolveActorRef(sender);
+    read = new Known(sender, ref);
+    return ref;
   }
 
   static void writeMessage(DataOutput out, PeerMessage m) throws IOException {

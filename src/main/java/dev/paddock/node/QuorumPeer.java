@@ -5,6 +5,7 @@ import dev.paddock.election.ElectionRound;
 import dev.paddock.election.Notification;
 import dev.paddock.election.ServerState;
 import dev.paddock.election.Vote;
+import dev.paddock.peers.PeerLinks;
 import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
@@ -20,7 +21,6 @@ import dev.paddock.wire.ClientPortServer;
 import dev.paddock.zab.CrashPoints;
 import dev.paddock.zab.FollowerActor;
 import dev.paddock.zab.LeaderActor;
-import dev.paddock.zab.Packet;
 import dev.paddock.zab.SnapPacing;
 import dev.paddock.zab.Zab;
 import java.time.Duration;
@@ -128,6 +128,8 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
   /** Voters whose process was seen gone since the last election began. */
   private final Set<Integer> gone = new HashSet<>();
   private ActorRef<Peers.Command> peers;
+  private PeerLinks links;
+  private final RoleRoute roleRoute;
   private ActorRef<TxnLog.Command> log;
   private ActorRef<TreeSnapshotter.Command> snapshots;
   private ActorRef<DataTreeActor.Command> tree;
@@ -189,14 +191,17 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       settings.servers().forEach(s -> everyone.add(s.id()));
       Map<Integer, String> addresses = new HashMap<>();
       settings.servers().forEach(s -> addresses.put(s.id(), s.host() + ":" + s.peerPort()));
-      peers = ctx.spawn(Peers.create(settings.myId(), addresses, PekkoConfig.SYSTEM_NAME),
-          Peers.NAME);
+      links = new PeerLinks(ctx.getSystem(), settings.myId(), addresses,
+          PekkoConfig.SYSTEM_NAME);
+      peers = ctx.spawn(Peers.create(links, addresses), Peers.NAME);
+      Peers.attach(links, peers);
       critical.watch("peers gateway", peers);
       peers.tell(new Peers.SetInbox(ctx.messageAdapter(Peers.Inbound.class, Inbound::new)));
       ClusterReachability.watch(ctx,
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
           addresses.values());
     }
+    this.roleRoute = new RoleRoute(links);
     currentVote = new Vote(settings.myId(), 0, 0);
     ActorRef<Command> self = ctx.getSelf();
     JournalStats.forPlugin(ctx.getSystem(), JOURNAL)
@@ -408,19 +413,23 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     state = leading ? ServerState.LEADING
         : settings.isObserver() ? ServerState.OBSERVING : ServerState.FOLLOWING;
     ActorRef<Command> self = getContext().getSelf();
-    Zab zab = new Zab(settings.forRole(voters, observers), fresh, log, snapshots, tree, view, sessions, peers,
+    Zab zab = new Zab(settings.forRole(voters, observers), fresh, log, snapshots, tree, view, sessions, links,
         settings.containerCheckInterval(), crashPoints,
         (roleRef, writes) -> self.tell(new Serving(writes, roleRef)),
         new SnapPacing(settings.snapChunkBytes(), settings.snapWindow()),
         settings.dataDir().resolve("snap-incoming.tmp"));
     if (leading) {
-      role = getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1));
+      ActorRef<LeaderActor.Command> me =
+          getContext().spawn(LeaderActor.create(zab), "leader-" + (electionClock + 1));
+      roleRoute.toLeader(me);
+      role = me;
     } else {
       ActorRef<FollowerActor.Command> follower = getContext().spawn(
           FollowerActor.create(zab, leader.leaderId(), settings.isObserver()),
           (settings.isObserver() ? "observer-" : "follower-") + (electionClock + 1));
       LeaderPortProbe.spawnFor(getContext(), settings, leader.leaderId(), follower, getContext()
           .messageAdapter(LeaderPortProbe.Gone.class, g -> new ServerGone(g.serverId())));
+      roleRoute.toLearner(follower);
       role = follower;
     }
     getContext().watch(role);
@@ -449,20 +458,18 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     return this;
   }
 
+  /**
+   * Election traffic. Zab packets and link resets reach this only when the gateway found no
+   * role to hand them to; they are of no connection a later role has, so they are dropped (a
+   * learner repeats its FollowerInfo until a leader answers).
+   */
   private Behavior<Command> onInbound(Peers.Inbound message) {
-    if (message instanceof Peers.LinkReset reset) {
-      tellRole(reset.from(), null);
-      return this;
-    }
-    Peers.Delivered d = (Peers.Delivered) message;
-    if (d.message() instanceof Notification n) {
+    if (message instanceof Peers.Delivered d && d.message() instanceof Notification n) {
       if (election != null) {
         election.tell(new ElectionActor.Received(d.from(), n));
       } else if (state != ServerState.LOOKING && n.state() == ServerState.LOOKING) {
         peers.tell(new Peers.Send(d.from(), new Notification(currentVote, electionClock, state)));
       }
-    } else if (d.message() instanceof Packet p) {
-      tellRole(d.from(), p);
     }
     return this;
   }
@@ -477,23 +484,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
     if (unreachable >= 0 && unreachable == currentVote.leaderId()
         && (state == ServerState.FOLLOWING || state == ServerState.OBSERVING)) {
       getContext().getLog().warn("leader {} is unreachable", unreachable);
-      tellRole(unreachable, null);
+      roleRoute.linkLost(unreachable);
     }
     return this;
-  }
-
-  @SuppressWarnings("unchecked")
-  private void tellRole(int from, Packet p) {
-    if (role == null) {
-      return;
-    }
-    if (state == ServerState.LEADING) {
-      ((ActorRef<LeaderActor.Command>) role).tell(p == null
-          ? new LeaderActor.PeerLost(from) : new LeaderActor.FromPeer(from, p));
-    } else {
-      ((ActorRef<FollowerActor.Command>) role).tell(p == null
-          ? new FollowerActor.PeerLost(from) : new FollowerActor.FromPeer(from, p));
-    }
   }
 
   private Behavior<Command> onRoleEnded(ActorRef<?> ref) {
@@ -508,6 +501,7 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       return Behaviors.stopped();
     }
     role = null;
+    roleRoute.clear();
     serving = false;
     state = ServerState.LOOKING;
     sessions.tell(new SessionTrackerActor.RoleChanged(null, false));

@@ -1,12 +1,7 @@
 package dev.paddock.peers;
 
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -18,7 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * gateway numbers the messages of each link so the receiver can tell when the transport lost
  * some (a dropped connection, a restarted peer) and report a reset instead of delivering a
  * stream with a hole — Zab relies on FIFO channels. Tests cut and heal links here, which makes
- * partitions deterministic inside one JVM.
+ * partitions deterministic inside one JVM. Senders on the hot path use {@link PeerLinks}
+ * directly, and inbound Zab packets go from here straight to the role its route names.
  */
 public final class Peers extends AbstractBehavior<Peers.Command> {
   /** The gateway's name under the guardian; remote gateways are found at this path. */
@@ -35,7 +31,7 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
   public record Envelope(int from, long incarnation, long seq, ActorRef<Command> sender,
       PeerMessage message) implements Command {}
 
-  /** Where inbound messages go (the quorum peer). */
+  /** Where inbound messages go that no route takes (the quorum peer). */
   public record SetInbox(ActorRef<Inbound> inbox) implements Command {}
 
   /** Test seam: drop everything to and from {@code peer} until healed. */
@@ -51,11 +47,8 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
   /** Messages from {@code from} may have been lost; whatever relies on FIFO must start over. */
   public record LinkReset(int from) implements Inbound {}
 
-  private final int myId;
-  private final long incarnation = ThreadLocalRandom.current().nextLong();
-  private final Map<Integer, ActorRef<Command>> remotes = new HashMap<>();
-  private final LinkSequencer links = new LinkSequencer();
-  private final Set<Integer> cut = new HashSet<>();
+  private final PeerLinks links;
+  private final LinkSequencer received = new LinkSequencer();
   private final Origins origins;
   private ActorRef<Inbound> inbox;
 
@@ -64,21 +57,28 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
    */
   public static Behavior<Command> create(int myId, Map<Integer, String> addresses,
       String systemName) {
-    return Behaviors.setup(ctx -> new Peers(ctx, myId, addresses, systemName));
+    return Behaviors.setup(ctx -> new Peers(ctx,
+        new PeerLinks(ctx.getSystem(), myId, addresses, systemName), addresses));
   }
 
-  private Peers(ActorContext<Command> ctx, int myId, Map<Integer, String> addresses,
-      String systemName) {
+  /**
+   * A gateway over links its spawner holds; the spawner names the gateway to the links as soon
+   * as it has the reference, since this setup may run after the first send.
+   */
+  public static Behavior<Command> create(PeerLinks links, Map<Integer, String> addresses) {
+    return Behaviors.setup(ctx -> new Peers(ctx, links, addresses));
+  }
+
+  /** Names {@code gateway} as the sender of what {@code links} sends. */
+  public static void attach(PeerLinks links, ActorRef<Command> gateway) {
+    links.gateway(gateway);
+  }
+
+  private Peers(ActorContext<Command> ctx, PeerLinks links, Map<Integer, String> addresses) {
     super(ctx);
-    this.myId = myId;
-    this.origins = new Origins(myId, addresses);
-    ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
-    for (Map.Entry<Integer, String> e : addresses.entrySet()) {
-      if (e.getKey() != myId) {
-        remotes.put(e.getKey(), resolver.resolveActorRef(
-            "pekko://" + systemName + "@" + e.getValue() + "/user/" + NAME));
-      }
-    }
+    this.links = links;
+    this.origins = new Origins(links.myId(), addresses);
+    links.gateway(ctx.getSelf());
   }
 
   @Override
@@ -91,25 +91,21 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
           return this;
         })
         .onMessage(Cut.class, c -> {
-          cut.add(c.peer());
+          links.cut(c.peer());
           return this;
         })
         .onMessage(Heal.class, h -> {
-          cut.remove(h.peer());
+          links.heal(h.peer());
           return this;
         })
         .build();
   }
 
   private Behavior<Command> onSend(Send s) {
-    ActorRef<Command> remote = remotes.get(s.to());
-    if (remote == null) {
-      getContext().getLog().warn("no peer with id {}", s.to());
-      return this;
-    }
-    long seq = links.nextSeq(s.to());
-    if (!cut.contains(s.to())) {
-      remote.tell(new Envelope(myId, incarnation, seq, getContext().getSelf(), s.message()));
+    try {
+      links.send(s.to(), s.message());
+    } catch (IllegalArgumentException e) {
+      getContext().getLog().warn(e.getMessage());
     }
     return this;
   }
@@ -124,17 +120,24 @@ public final class Peers extends AbstractBehavior<Peers.Command> {
       }
       return this;
     }
-    if (cut.contains(e.from())) {
-      links.ignored(e.from(), e.incarnation());
+    if (links.isCut(e.from())) {
+      received.ignored(e.from(), e.incarnation());
       return this;
     }
     if (inbox == null) {
       return this;
     }
-    if (links.arrivedNeedsReset(e.from(), e.incarnation(), e.seq())) {
-      inbox.tell(new LinkReset(e.from()));
+    if (received.arrivedNeedsReset(e.from(), e.incarnation(), e.seq())) {
+      deliver(new LinkReset(e.from()));
     }
-    inbox.tell(new Delivered(e.from(), e.message()));
+    deliver(new Delivered(e.from(), e.message()));
     return this;
+  }
+
+  private void deliver(Inbound in) {
+    PeerLinks.Route route = links.route();
+    if (route == null || !route.offer(in)) {
+      inbox.tell(in);
+    }
   }
 }

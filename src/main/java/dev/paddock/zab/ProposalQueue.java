@@ -1,11 +1,10 @@
 package dev.paddock.zab;
 
-import dev.paddock.peers.Peers;
+import dev.paddock.peers.PeerSender;
 import dev.paddock.tree.TreeSnapshotEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -14,8 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The actor around one learner's {@link LearnerQueue}: it sends what the queue releases through
- * the peer gateway and encodes SNAP chunks off the actor thread, a few at a time as the learner
+ * The actor around one learner's {@link LearnerQueue}: it sends what the queue releases to the
+ * learner and encodes SNAP chunks off the actor thread, a few at a time as the learner
  * acknowledges them, so neither side ever holds a tree's whole encoding and a slow learner or a
  * large tree only ever delays this learner's traffic.
  */
@@ -31,7 +30,7 @@ public final class ProposalQueue extends AbstractBehavior<ProposalQueue.Command>
   private static final long PROGRESS_EVERY = 64L << 20;
 
   private final int learnerId;
-  private final ActorRef<Peers.Command> peers;
+  private final PeerSender peers;
   private final LearnerQueue queue;
   private final int chunkBytes;
   private TreeSnapshotEncoder encoder;
@@ -39,13 +38,13 @@ public final class ProposalQueue extends AbstractBehavior<ProposalQueue.Command>
   private long reported;
 
   public static Behavior<Command> create(int learnerId, long connection, boolean observer,
-      ActorRef<Peers.Command> peers, SnapPacing pacing) {
+      PeerSender peers, SnapPacing pacing) {
     return Behaviors.setup(ctx -> new ProposalQueue(ctx, learnerId,
         new LearnerQueue(connection, observer, pacing.window()), peers, pacing.chunkBytes()));
   }
 
   private ProposalQueue(ActorContext<Command> ctx, int learnerId, LearnerQueue queue,
-      ActorRef<Peers.Command> peers, int chunkBytes) {
+      PeerSender peers, int chunkBytes) {
     super(ctx);
     this.learnerId = learnerId;
     this.queue = queue;
@@ -71,7 +70,7 @@ public final class ProposalQueue extends AbstractBehavior<ProposalQueue.Command>
   private Behavior<Command> carryOut(List<LearnerQueue.Out> outs) {
     for (LearnerQueue.Out o : outs) {
       if (o instanceof LearnerQueue.Transmit t) {
-        peers.tell(new Peers.Send(learnerId, t.packet()));
+        peers.send(learnerId, t.packet());
       } else if (o instanceof LearnerQueue.OpenSnapshot s) {
         encoder = new TreeSnapshotEncoder(s.tree());
         estimate = s.tree().approximateDataSize() + 64L * s.tree().nodeCount();

@@ -1,6 +1,5 @@
 package dev.paddock.zab;
 
-import dev.paddock.peers.Peers;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.SessionTrackerActor;
 import dev.paddock.txnlog.LogBatcher;
@@ -66,7 +65,7 @@ final class RoleShell<C> {
   boolean run(List<ZabEffect> effects, Function<ZabEffect, Boolean> queues) {
     for (ZabEffect e : effects) {
       if (e instanceof ZabEffect.Send s) {
-        env.peers().tell(new Peers.Send(s.to(), s.packet()));
+        env.peers().send(s.to(), s.packet());
       } else if (e instanceof ZabEffect.Persist p) {
         persist(p.op());
       } else if (e instanceof ZabEffect.Apply a) {

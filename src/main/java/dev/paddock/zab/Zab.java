@@ -1,6 +1,6 @@
 package dev.paddock.zab;
 
-import dev.paddock.peers.Peers;
+import dev.paddock.peers.PeerSender;
 import dev.paddock.request.WritePath;
 import dev.paddock.session.DataTreeActor;
 import dev.paddock.session.SessionTrackerActor;
@@ -27,7 +27,7 @@ public record Zab(
     ActorRef<DataTreeActor.Command> tree,
     TreeView view,
     ActorRef<SessionTrackerActor.Command> tracker,
-    ActorRef<Peers.Command> peers,
+    PeerSender peers,
     Duration containerCheckInterval,
     CrashPoints crashPoints,
     BiConsumer<ActorRef<?>, ActorRef<WritePath>> onServing,

@@ -1,6 +1,7 @@
 package dev.paddock.peers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.ConfigFactory;
 import dev.paddock.zab.Packet;
@@ -244,6 +245,64 @@ class PeersTest {
     receiver.tell(e);
     expectReset(me);
     expectDelivered(me, 2);
+  }
+
+  private PeerLinks links(int id) {
+    return new PeerLinks(kit.system(), id, Map.of(me, HERE, a, HERE, b, HERE), "NoSuchSystem");
+  }
+
+  @Test
+  void linksAndTheGatewayShareOneNumberingPerPeer() {
+    TestProbe<DeadLetter> out = outbound();
+    PeerLinks links = links(me);
+    ActorRef<Peers.Command> g = kit.spawn(Peers.create(links,
+        Map.of(me, HERE, a, HERE, b, HERE)));
+    Peers.attach(links, g);
+    links.send(a, msg(1));
+    g.tell(new Peers.Send(a, msg(2)));
+    Peers.Envelope first = nextEnvelope(out, me);
+    Peers.Envelope second = nextEnvelope(out, me);
+    assertEquals(new Peers.Envelope(me, first.incarnation(), 1, g, msg(1)), first);
+    assertEquals(new Peers.Envelope(me, first.incarnation(), 2, g, msg(2)), second);
+    links.send(a, msg(3));
+    assertEquals(3, nextEnvelope(out, me).seq());
+    assertThrows(IllegalArgumentException.class, () -> links.send(999, msg(4)));
+  }
+
+  @Test
+  void sendingBeforeTheGatewayIsNamedFailsLoudly() {
+    PeerLinks links = links(me);
+    assertThrows(IllegalStateException.class, () -> links.send(a, msg(1)));
+  }
+
+  @Test
+  void aRouteTakesWhatItIsForAndTheRestReachesTheInbox() {
+    PeerLinks links = links(me);
+    ActorRef<Peers.Command> g = kit.spawn(Peers.create(links,
+        Map.of(me, HERE, a, HERE, b, HERE)));
+    g.tell(new Peers.SetInbox(inbox.ref()));
+    TestProbe<Peers.Inbound> role = kit.createTestProbe();
+    links.route(in -> {
+      if (in instanceof Peers.Delivered d && d.message() instanceof Packet.LeaderPing p
+          && p.connection() % 2 == 1) {
+        return false;
+      }
+      role.ref().tell(in);
+      return true;
+    });
+    g.tell(env(a, 42, 1, msg(2)));
+    g.tell(env(a, 42, 2, msg(3)));
+    g.tell(env(a, 42, 4, msg(4)));
+    assertEquals(new Peers.Delivered(a, msg(2)), role.receiveMessage());
+    expectDelivered(a, 3);
+    // The reset of a link goes where the packets go, ahead of the packet that revealed it.
+    assertEquals(new Peers.LinkReset(a), role.receiveMessage());
+    assertEquals(new Peers.Delivered(a, msg(4)), role.receiveMessage());
+
+    links.route(null);
+    g.tell(env(a, 42, 5, msg(6)));
+    expectDelivered(a, 6);
+    role.expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test

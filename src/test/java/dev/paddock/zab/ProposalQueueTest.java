@@ -53,7 +53,8 @@ class ProposalQueueTest {
   }
 
   private ActorRef<ProposalQueue.Command> queue(boolean observer) {
-    return kit.spawn(ProposalQueue.create(LEARNER, CONN, observer, peers.ref(), PACING));
+    return kit.spawn(ProposalQueue.create(LEARNER, CONN, observer,
+        (to, m) -> peers.ref().tell(new Peers.Send(to, m)), PACING));
   }
 
   private static long z(long counter) {
