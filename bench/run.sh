@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--no-build] [bench options] scenario...
 #   scenarios: typed-standalone typed-ensemble wire-standalone wire-ensemble latency cas memory
+#              transport (one message between two JVMs: Artery against plain TCP; not in all)
 #              all (every one of them)
 #   bench options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100
 #                  --failovers=3 --quiet-wait=0 --heap=1g --products=paddock,zookeeper

@@ -84,6 +84,7 @@ public final class Bench {
           case "latency" -> latency(o, jvm);
           case "cas" -> CasBench.run(jvm, o.products(), o.casTime(), o.pausedTime());
           case "memory" -> MemoryBench.run(jvm, o.products(), o.znodes(), o.load().dataSize());
+          case "transport" -> TransportBench.run();
           default -> throw new IllegalStateException(s);
         }
       } catch (Exception | LinkageError e) {
