@@ -41,8 +41,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class TransportBench {
   private static final int ROUNDS = 20_000;
   private static final int WARMUP = 5_000;
-  private static final int ARTERY_PORT = 25_520;
-  private static final int TCP_PORT = 25_530;
 
   private TransportBench() {}
 
@@ -54,7 +52,8 @@ final class TransportBench {
 
   /** Starts the echo side, then the pinging side, each in a JVM of its own. */
   private static String measure(String transport) throws Exception {
-    Process echo = jvm(transport + "-echo").start();
+    int port = freePort();
+    Process echo = jvm(transport + "-echo", port).start();
     try {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(echo.getInputStream(),
           StandardCharsets.UTF_8))) {
@@ -65,7 +64,7 @@ final class TransportBench {
         if (line == null) {
           throw new IllegalStateException(transport + " echo side ended before it was ready");
         }
-        Process ping = jvm(transport + "-ping").redirectErrorStream(true).start();
+        Process ping = jvm(transport + "-ping", port).redirectErrorStream(true).start();
         String result = null;
         try (BufferedReader p = new BufferedReader(new InputStreamReader(ping.getInputStream(),
             StandardCharsets.UTF_8))) {
@@ -86,20 +85,28 @@ final class TransportBench {
     }
   }
 
-  private static ProcessBuilder jvm(String mode) {
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static ProcessBuilder jvm(String mode, int port) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms256m", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        TransportBench.class.getName(), mode));
+        TransportBench.class.getName(), mode, Integer.toString(port)));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
   }
 
   public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[1]);
     switch (args[0]) {
-      case "artery-echo" -> arteryEcho();
-      case "artery-ping" -> report("Artery (peer envelope, Paddock's settings)", arteryPing());
-      case "tcp-echo" -> tcpEcho();
-      case "tcp-ping" -> report("plain TCP, reader, actor and writer threads", tcpPing());
+      case "artery-echo" -> arteryEcho(port);
+      case "artery-ping" -> report("Artery (peer envelope, Paddock's settings)",
+          arteryPing(port));
+      case "tcp-echo" -> tcpEcho(port);
+      case "tcp-ping" -> report("plain TCP, reader, actor and writer threads", tcpPing(port));
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -117,23 +124,23 @@ final class TransportBench {
   }
 
   /** Answers every envelope to the gateway it names. */
-  private static void arteryEcho() throws InterruptedException {
+  private static void arteryEcho(int port) {
     ActorSystem<Peers.Command> system = ActorSystem.create(Behaviors.setup(ctx ->
         Behaviors.receive(Peers.Command.class)
             .onMessage(Peers.Envelope.class, e -> {
               e.sender().tell(envelope(ctx.getSelf(), e.seq()));
               return Behaviors.same();
             })
-            .build()), "echo", config(ARTERY_PORT));
+            .build()), "echo", config(port));
     System.out.println("ready");
     system.getWhenTerminated().toCompletableFuture().join();
   }
 
-  private static Histogram arteryPing() throws Exception {
+  private static Histogram arteryPing(int port) throws Exception {
     CompletableFuture<Histogram> done = new CompletableFuture<>();
     ActorSystem<Peers.Command> system = ActorSystem.create(Behaviors.setup(ctx -> {
       ActorRef<Peers.Command> echo = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(
-          "pekko://echo@127.0.0.1:" + ARTERY_PORT + "/user");
+          "pekko://echo@127.0.0.1:" + port + "/user");
       Histogram h = new Histogram(3);
       long[] sent = {System.nanoTime()};
       echo.tell(envelope(ctx.getSelf(), 0));
@@ -152,7 +159,7 @@ final class TransportBench {
             return Behaviors.same();
           })
           .build();
-    }), "ping", config(ARTERY_PORT + 1));
+    }), "ping", config(0));
     try {
       return done.get(2, TimeUnit.MINUTES);
     } finally {
@@ -208,8 +215,8 @@ final class TransportBench {
     }
   }
 
-  private static void tcpEcho() throws IOException {
-    try (ServerSocket server = new ServerSocket(TCP_PORT, 1, InetAddress.getLoopbackAddress())) {
+  private static void tcpEcho(int port) throws IOException {
+    try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       System.out.println("ready");
       try (Socket s = server.accept(); TcpSide side = new TcpSide(s)) {
         side.readInto(side::send);
@@ -217,9 +224,9 @@ final class TransportBench {
     }
   }
 
-  private static Histogram tcpPing() throws Exception {
+  private static Histogram tcpPing(int port) throws Exception {
     CompletableFuture<Histogram> done = new CompletableFuture<>();
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), TCP_PORT);
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
         TcpSide side = new TcpSide(s)) {
       Histogram h = new Histogram(3);
       long[] state = {0, System.nanoTime()};
