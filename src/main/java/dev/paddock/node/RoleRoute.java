@@ -5,6 +5,8 @@ import dev.paddock.peers.Peers;
 import dev.paddock.zab.FollowerActor;
 import dev.paddock.zab.LeaderActor;
 import dev.paddock.zab.Packet;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -24,29 +26,27 @@ final class RoleRoute {
   }
 
   void toLeader(ActorRef<LeaderActor.Command> leader) {
-    set(in -> {
-      if (in instanceof Peers.LinkReset r) {
-        leader.tell(new LeaderActor.PeerLost(r.from()));
-      } else if (((Peers.Delivered) in).message() instanceof Packet p) {
-        leader.tell(new LeaderActor.FromPeer(((Peers.Delivered) in).from(), p));
-      } else {
-        return false;
-      }
-      return true;
-    });
+    set(to(leader, LeaderActor.PeerLost::new, LeaderActor.FromPeer::new));
   }
 
   void toLearner(ActorRef<FollowerActor.Command> learner) {
-    set(in -> {
+    set(to(learner, FollowerActor.PeerLost::new, FollowerActor.FromPeer::new));
+  }
+
+  private static <C> PeerLinks.Route to(ActorRef<C> role, IntFunction<C> lost,
+      BiFunction<Integer, Packet, C> delivered) {
+    return in -> {
       if (in instanceof Peers.LinkReset r) {
-        learner.tell(new FollowerActor.PeerLost(r.from()));
-      } else if (((Peers.Delivered) in).message() instanceof Packet p) {
-        learner.tell(new FollowerActor.FromPeer(((Peers.Delivered) in).from(), p));
-      } else {
-        return false;
+        role.tell(lost.apply(r.from()));
+        return true;
       }
-      return true;
-    });
+      Peers.Delivered d = (Peers.Delivered) in;
+      if (d.message() instanceof Packet p) {
+        role.tell(delivered.apply(d.from(), p));
+        return true;
+      }
+      return false;
+    };
   }
 
   void clear() {

@@ -84,7 +84,8 @@ public final class PeerLinks implements PeerSender {
     route = next;
   }
 
-  Route route() {
+  /** Where inbound packets go now; null while no role takes them. */
+  public Route route() {
     return route;
   }
 
