@@ -12,6 +12,7 @@
 #                  --tls (wire scenarios: Paddock alone, over its TLS client port)
 #                  --znodes=500000 (memory) --cas-seconds=30 --paused-seconds=65 (cas)
 #
+# TRANSPORT_OPTS="-XX:+UseParallelGC ..." adds JVM options to both JVMs of the transport scenario.
 # Tables go to stdout, progress to stderr: bench/run.sh all > results.txt
 # Extra Maven flags (e.g. offline): BENCH_MVN_FLAGS=-o bench/run.sh all
 # See docs/benchmarks.md.

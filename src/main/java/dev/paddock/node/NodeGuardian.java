@@ -30,8 +30,8 @@ public final class NodeGuardian {
       AdminSettings admin = AdminSettings.from(config);
       if (admin.enabled()) {
         // Starting Pekko HTTP and the metrics takes a fresh JVM about a second of class loading.
-        // On the shared pool, sized to the cores, that held one of two threads while the
-        // snapshot store waited behind it to start loading the tree, delaying every restart.
+        // On the shared pool, one or two threads on a small machine, that held a thread while
+        // the snapshot store waited behind it to start loading the tree, delaying every restart.
         ctx.spawn(AdminServer.create(admin,
             new NodeBridge(ctx.getSelf(), ctx.getSystem(), settings, admin, config)), "admin",
             DispatcherSelector.blocking());

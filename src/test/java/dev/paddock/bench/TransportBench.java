@@ -94,8 +94,13 @@ final class TransportBench {
   private static ProcessBuilder jvm(String mode, int port) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms256m", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        TransportBench.class.getName(), mode, Integer.toString(port)));
+        "-Xms256m", "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+    // Options for both sides, to compare collectors or Pekko settings on the same two links.
+    String extra = System.getenv("TRANSPORT_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of(TransportBench.class.getName(), mode, Integer.toString(port)));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
   }
 
