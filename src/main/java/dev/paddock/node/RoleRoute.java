@@ -18,7 +18,6 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class RoleRoute {
   private final PeerLinks links;
-  private PeerLinks.Route current;
 
   /** @param links null on a standalone server, which has no peers */
   RoleRoute(PeerLinks links) {
@@ -55,13 +54,13 @@ final class RoleRoute {
 
   /** What the quorum peer learned itself: the link to {@code from} is gone. */
   void linkLost(int from) {
+    PeerLinks.Route current = links == null ? null : links.route();
     if (current != null) {
       current.offer(new Peers.LinkReset(from));
     }
   }
 
   private void set(PeerLinks.Route next) {
-    current = next;
     if (links != null) {
       links.route(next);
     }
