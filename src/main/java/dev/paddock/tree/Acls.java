@@ -28,6 +28,12 @@ public final class Acls {
    */
   private static final WeakInterner<List<Acl>> INTERNED = new WeakInterner<>();
 
+  /**
+   * The interned world-open list (ZooKeeper's OPEN_ACL_UNSAFE), held for good: most znodes carry
+   * it, and a node as its create left it keeps no ACL field when it has this one.
+   */
+  public static final List<Acl> OPEN = intern(Acl.OPEN_ACL_UNSAFE);
+
   private Acls() {}
 
   public static List<Acl> intern(List<Acl> acl) {

@@ -20,17 +20,17 @@ import java.util.Objects;
  * locks, queue items, configuration). Such a node is held as a {@link FreshLeaf}: its mzxid and
  * pzxid are its czxid, its mtime its ctime, its versions and child count zero, so it keeps four
  * fields instead of twelve (40 bytes of heap instead of 88), five if it has an owner (48 bytes,
- * {@link OwnedFreshLeaf}). {@link #of} picks the form; the forms of the same values are equal.
+ * {@link OwnedFreshLeaf}). With the world-open ACL ({@link Acls#OPEN}), which most znodes
+ * carry, it keeps no ACL field either: 32 bytes, 40 with an owner. {@link #of} picks the form;
+ * the forms of the same values are equal.
  */
 public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf {
   private final byte[] data;
-  private final List<Acl> acl;
   private final long czxid;
   private final long ctime;
 
-  private DataNode(byte[] data, List<Acl> acl, long czxid, long ctime) {
+  private DataNode(byte[] data, long czxid, long ctime) {
     this.data = data;
-    this.acl = acl;
     this.czxid = czxid;
     this.ctime = ctime;
   }
@@ -39,9 +39,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     return data;
   }
 
-  public final List<Acl> acl() {
-    return acl;
-  }
+  public abstract List<Acl> acl();
 
   public final long czxid() {
     return czxid;
@@ -172,6 +170,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
   /** Any node. */
   static final class Full extends DataNode {
+    private final List<Acl> acl;
     private final long mzxid;
     private final long mtime;
     private final int version;
@@ -184,7 +183,8 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     Full(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
         int createCount, int aversion, long ephemeralOwner, long pzxid,
         ChildSet childPaths) {
-      super(data, acl, czxid, ctime);
+      super(data, czxid, ctime);
+      this.acl = acl;
       this.mzxid = mzxid;
       this.mtime = mtime;
       this.version = version;
@@ -193,6 +193,11 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
       this.ephemeralOwner = ephemeralOwner;
       this.pzxid = pzxid;
       this.childPaths = Objects.requireNonNull(childPaths);
+    }
+
+    @Override
+    public List<Acl> acl() {
+      return acl;
     }
 
     @Override
@@ -237,15 +242,19 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
   }
 
   /** A persistent node as its create left it, with no child ever created under it. */
-  static sealed class FreshLeaf extends DataNode permits OwnedFreshLeaf {
-    FreshLeaf(byte[] data, List<Acl> acl, long czxid, long ctime) {
-      super(data, acl, czxid, ctime);
+  abstract static sealed class FreshLeaf extends DataNode
+      permits FreshLeaf.WithAcl, FreshLeaf.Open, OwnedFreshLeaf {
+    private FreshLeaf(byte[] data, long czxid, long ctime) {
+      super(data, czxid, ctime);
     }
 
     static FreshLeaf of(byte[] data, List<Acl> acl, long czxid, long ctime, long owner) {
-      return owner == 0
-          ? new FreshLeaf(data, acl, czxid, ctime)
-          : new OwnedFreshLeaf(data, acl, czxid, ctime, owner);
+      boolean open = Acls.OPEN.equals(acl);
+      if (owner == 0) {
+        return open ? new Open(data, czxid, ctime) : new WithAcl(data, acl, czxid, ctime);
+      }
+      return open ? new OwnedFreshLeaf.Open(data, czxid, ctime, owner)
+          : new OwnedFreshLeaf.WithAcl(data, acl, czxid, ctime, owner);
     }
 
     @Override
@@ -292,20 +301,71 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
     public int numChildren() {
       return 0;
     }
+
+    static final class WithAcl extends FreshLeaf {
+      private final List<Acl> acl;
+
+      WithAcl(byte[] data, List<Acl> acl, long czxid, long ctime) {
+        super(data, czxid, ctime);
+        this.acl = acl;
+      }
+
+      @Override
+      public List<Acl> acl() {
+        return acl;
+      }
+    }
+
+    static final class Open extends FreshLeaf {
+      Open(byte[] data, long czxid, long ctime) {
+        super(data, czxid, ctime);
+      }
+
+      @Override
+      public List<Acl> acl() {
+        return Acls.OPEN;
+      }
+    }
   }
 
   /** An ephemeral, container or TTL node as its create left it. */
-  static final class OwnedFreshLeaf extends FreshLeaf {
+  abstract static sealed class OwnedFreshLeaf extends FreshLeaf
+      permits OwnedFreshLeaf.WithAcl, OwnedFreshLeaf.Open {
     private final long ephemeralOwner;
 
-    OwnedFreshLeaf(byte[] data, List<Acl> acl, long czxid, long ctime, long ephemeralOwner) {
-      super(data, acl, czxid, ctime);
+    private OwnedFreshLeaf(byte[] data, long czxid, long ctime, long ephemeralOwner) {
+      super(data, czxid, ctime);
       this.ephemeralOwner = ephemeralOwner;
     }
 
     @Override
     public long ephemeralOwner() {
       return ephemeralOwner;
+    }
+
+    static final class WithAcl extends OwnedFreshLeaf {
+      private final List<Acl> acl;
+
+      WithAcl(byte[] data, List<Acl> acl, long czxid, long ctime, long ephemeralOwner) {
+        super(data, czxid, ctime, ephemeralOwner);
+        this.acl = acl;
+      }
+
+      @Override
+      public List<Acl> acl() {
+        return acl;
+      }
+    }
+
+    static final class Open extends OwnedFreshLeaf {
+      Open(byte[] data, long czxid, long ctime, long ephemeralOwner) {
+        super(data, czxid, ctime, ephemeralOwner);
+      }
+
+      @Override
+      public List<Acl> acl() {
+        return Acls.OPEN;
+      }
     }
   }
 }

@@ -37,18 +37,38 @@ class DataNodeTest {
     assertSame(OPEN, fresh.acl());
     assertEquals(7, fresh.ephemeralOwner());
     assertEquals(List.of(), fresh.childNames());
-    assertInstanceOf(DataNode.OwnedFreshLeaf.class, fresh);
+    assertEquals(DataNode.OwnedFreshLeaf.Open.class, fresh.getClass());
   }
 
   @Test
   void aPersistentNodeDoesNotKeepAnOwner() {
     DataNode fresh = DataNode.create(DATA, OPEN, Z, 500, 0);
-    assertEquals(DataNode.FreshLeaf.class, fresh.getClass());
+    assertEquals(DataNode.FreshLeaf.Open.class, fresh.getClass());
     assertEquals(0, fresh.ephemeralOwner());
     assertEquals(new Stat(Z, Z, 500, 500, 0, 0, 0, 0, 3, 0, Z), fresh.stat());
-    assertEquals(DataNode.FreshLeaf.class,
+    assertEquals(DataNode.FreshLeaf.Open.class,
         DataNode.of(DATA, OPEN, Z, Z, 500, 500, 0, 0, 0, 0, Z, NONE).getClass());
     assertEquals(new DataNode.Full(DATA, OPEN, Z, Z, 500, 500, 0, 0, 0, 0, Z, NONE), fresh);
+  }
+
+  @Test
+  void onlyANodeWithAnotherAclKeepsItsAclList() {
+    List<Acl> read = Acls.intern(Acl.READ_ACL_UNSAFE);
+    DataNode persistent = DataNode.create(DATA, read, Z, 500, 0);
+    DataNode owned = DataNode.create(DATA, read, Z, 500, 7);
+    assertEquals(DataNode.FreshLeaf.WithAcl.class, persistent.getClass());
+    assertEquals(DataNode.OwnedFreshLeaf.WithAcl.class, owned.getClass());
+    assertSame(read, persistent.acl());
+    assertSame(read, owned.acl());
+    assertEquals(new DataNode.Full(DATA, read, Z, Z, 500, 500, 0, 0, 0, 7, Z, NONE), owned);
+    assertNotEquals(DataNode.create(DATA, OPEN, Z, 500, 7), owned);
+
+    // An open list that is equal but not the interned instance still takes the compact form.
+    DataNode copied = DataNode.create(DATA, List.copyOf(new java.util.ArrayList<>(
+        Acl.OPEN_ACL_UNSAFE)), Z, 500, 7);
+    assertEquals(DataNode.OwnedFreshLeaf.Open.class, copied.getClass());
+    assertSame(Acls.OPEN, copied.acl());
+    assertEquals(7, copied.ephemeralOwner());
   }
 
   @Test
