@@ -199,7 +199,8 @@ final class ZooKeeperImport {
     NodeMap.Builder out = NodeMap.builder();
     for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
       List<String> c = children.get(e.getKey());
-      out.put(e.getKey(), c == null ? e.getValue() : e.getValue().withChildren(ChildSet.of(c)));
+      out.put(e.getKey(),
+          c == null ? e.getValue() : e.getValue().withChildren(ChildSet.ofPaths(c)));
     }
     return out.result();
   }

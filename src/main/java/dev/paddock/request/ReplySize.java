@@ -33,11 +33,7 @@ public final class ReplySize {
 
   /** getChildren2 (the larger form): the names as a vector of strings, then the stat. */
   static long children(DataNode n) {
-    long size = 4 + STAT;
-    for (String path : n.childPaths()) {
-      size += 4 + utf8Length(path, path.lastIndexOf('/') + 1);
-    }
-    return size;
+    return 4 + STAT + n.childPaths().namesWireSize();
   }
 
   static long paths(List<String> paths) {
@@ -50,13 +46,8 @@ public final class ReplySize {
 
   /** Bytes of {@code s} in UTF-8, without encoding it (a surrogate pair counts 3 + 3). */
   static long utf8Length(String s) {
-    return utf8Length(s, 0);
-  }
-
-  /** Bytes of {@code s} from index {@code from} on in UTF-8: a child's name within its path. */
-  private static long utf8Length(String s, int from) {
     long n = 0;
-    for (int i = from; i < s.length(); i++) {
+    for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }

@@ -9,7 +9,8 @@ import java.util.NoSuchElementException;
 /**
  * The persistent B+tree under {@link NodeMap} and {@link ChildSet}: immutable nodes, and a change
  * copies only the nodes from the root to one leaf. Entries are ordered by (hash, path); a tree
- * without hashes (a {@code ChildSet}) orders by path alone. A leaf keeps paths, hashes and
+ * without hashes (a {@code ChildSet}) orders by path alone. Paths are kept as {@link PathKey}s
+ * and looked up by their strings. A leaf keeps paths, hashes and
  * values in parallel arrays exactly as long as its entries, so an entry costs its references and
  * a share of one small object per leaf, and a set leaves out the arrays it does not need.
  */
@@ -19,13 +20,18 @@ final class BTree {
   /** Below this a node joins with a sibling. */
   static final int MIN = MAX / 4;
 
-  static final Leaf EMPTY_MAP = new Leaf(new String[0], new int[0], new DataNode[0]);
-  static final Leaf EMPTY_SET = new Leaf(new String[0], null, null);
+  static final Leaf EMPTY_MAP = new Leaf(new byte[0][], new int[0], new DataNode[0]);
+  static final Leaf EMPTY_SET = new Leaf(new byte[0][], null, null);
 
   private BTree() {}
 
-  static int compare(int h1, String k1, int h2, String k2) {
-    return h1 != h2 ? Integer.compare(h1, h2) : k1.compareTo(k2);
+  /** Sign of the stored entry (h1, k1) against the entry looked for (h2, path). */
+  static int compare(int h1, byte[] k1, int h2, String path) {
+    return h1 != h2 ? Integer.compare(h1, h2) : PathKey.compare(k1, path);
+  }
+
+  static int compare(int h1, byte[] k1, int h2, byte[] k2) {
+    return h1 != h2 ? Integer.compare(h1, h2) : PathKey.compare(k1, k2);
   }
 
   /** The leaf whose range holds the entry. */
@@ -50,16 +56,6 @@ final class BTree {
     return changed;
   }
 
-  /** Whether two iterators yield equal items, in the same order; for equal sizes. */
-  static boolean sameInOrder(Iterator<?> a, Iterator<?> b) {
-    while (a.hasNext()) {
-      if (!a.next().equals(b.next())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Depth of the tree, one for a single leaf: for tests of its shape. */
   static int depth(Node root) {
     int d = 1;
@@ -70,7 +66,7 @@ final class BTree {
   }
 
   /** A tree of sorted, distinct entries, packed into full leaves; {@code empty} if none. */
-  static Node build(String[] keys, int[] hashes, DataNode[] values, Leaf empty) {
+  static Node build(byte[][] keys, int[] hashes, DataNode[] values, Leaf empty) {
     if (keys.length == 0) {
       return empty;
     }
@@ -94,13 +90,15 @@ final class BTree {
 
     int firstHash();
 
-    String firstKey();
+    byte[] firstKey();
 
     /**
      * The node with the entry: one node, or two halves of a full one; null if the path was
-     * there already and there is no value to replace (a set).
+     * there already and there is no value to replace (a set). A new entry keeps {@code stored}
+     * as its key (the path's {@link PathKey}, shared with the other tree that lists the path),
+     * or the path's key made here if that is null; an entry already there keeps its own.
      */
-    Node[] put(int hash, String key, DataNode value);
+    Node[] put(int hash, String key, byte[] stored, DataNode value);
 
     /** The node without the entry, possibly under-full; null if it had none. */
     Node remove(int hash, String key);
@@ -110,7 +108,7 @@ final class BTree {
   }
 
   /** Entries in order; {@code hashes} and {@code values} are null in a set. */
-  record Leaf(String[] keys, int[] hashes, DataNode[] values) implements Node {
+  record Leaf(byte[][] keys, int[] hashes, DataNode[] values) implements Node {
     @Override
     public int size() {
       return keys.length;
@@ -126,7 +124,7 @@ final class BTree {
     }
 
     @Override
-    public String firstKey() {
+    public byte[] firstKey() {
       return keys[0];
     }
 
@@ -149,20 +147,20 @@ final class BTree {
     }
 
     @Override
-    public Node[] put(int hash, String key, DataNode value) {
+    public Node[] put(int hash, String key, byte[] stored, DataNode value) {
       int i = indexOf(hash, key);
       if (i >= 0) {
         if (values == null) {
           return null;
         }
-        // The path keeps the string it was added with, which its parent's ChildSet shares.
+        // The path keeps the key it was added with, which its parent's ChildSet shares.
         DataNode[] v = values.clone();
         v[i] = value;
         return new Node[] {new Leaf(keys, hashes, v)};
       }
       int at = -i - 1;
       int n = keys.length;
-      String[] k = insert(keys, new String[n + 1], at, key);
+      byte[][] k = insert(keys, new byte[n + 1][], at, stored != null ? stored : PathKey.of(key));
       int[] h = hashes == null ? null : new int[n + 1];
       if (h != null) {
         System.arraycopy(hashes, 0, h, 0, at);
@@ -192,11 +190,11 @@ final class BTree {
         System.arraycopy(hashes, 0, h, 0, i);
         System.arraycopy(hashes, i + 1, h, i, n - i - 1);
       }
-      return new Leaf(delete(keys, new String[n - 1], i), h,
+      return new Leaf(delete(keys, new byte[n - 1][], i), h,
           values == null ? null : delete(values, new DataNode[n - 1], i));
     }
 
-    static Leaf slice(String[] k, int[] h, DataNode[] v, int from, int to) {
+    static Leaf slice(byte[][] k, int[] h, DataNode[] v, int from, int to) {
       return new Leaf(Arrays.copyOfRange(k, from, to),
           h == null ? null : Arrays.copyOfRange(h, from, to),
           v == null ? null : Arrays.copyOfRange(v, from, to));
@@ -204,7 +202,7 @@ final class BTree {
 
     static Node[] join(Leaf a, Leaf b) {
       int n = a.keys.length + b.keys.length;
-      String[] k = concat(a.keys, b.keys, new String[n]);
+      byte[][] k = concat(a.keys, b.keys, new byte[n][]);
       int[] h = null;
       if (a.hashes != null) {
         h = new int[n];
@@ -226,21 +224,21 @@ final class BTree {
         throw new IllegalStateException("leaf of " + n);
       }
       for (int i = 0; i < n; i++) {
-        if ((hashes != null && hashes[i] != NodeMap.hash(keys[i]))
+        if ((hashes != null && hashes[i] != NodeMap.hash(PathKey.path(keys[i])))
             || (values != null && values[i] == null)
             || (i > 0 && compare(hashAt(i - 1), keys[i - 1], hashAt(i), keys[i]) >= 0)) {
-          throw new IllegalStateException("leaf out of order at " + keys[i]);
+          throw new IllegalStateException("leaf out of order at " + PathKey.path(keys[i]));
         }
       }
     }
   }
 
   /** Children in order, with the least entry under each. */
-  record Inner(Node[] children, int[] firstHashes, String[] firstKeys, int size)
+  record Inner(Node[] children, int[] firstHashes, byte[][] firstKeys, int size)
       implements Node {
     static Inner of(Node[] children) {
       int[] h = new int[children.length];
-      String[] k = new String[children.length];
+      byte[][] k = new byte[children.length][];
       int size = 0;
       for (int i = 0; i < children.length; i++) {
         h[i] = children[i].firstHash();
@@ -256,7 +254,7 @@ final class BTree {
     }
 
     @Override
-    public String firstKey() {
+    public byte[] firstKey() {
       return firstKeys[0];
     }
 
@@ -278,9 +276,9 @@ final class BTree {
     }
 
     @Override
-    public Node[] put(int hash, String key, DataNode value) {
+    public Node[] put(int hash, String key, byte[] stored, DataNode value) {
       int c = childFor(hash, key);
-      Node[] changed = children[c].put(hash, key, value);
+      Node[] changed = children[c].put(hash, key, stored, value);
       if (changed == null) {
         return null;
       }
@@ -360,7 +358,7 @@ final class BTree {
       for (int i = 0; i < children.length; i++) {
         Node child = children[i];
         if (child.getClass() != kind || firstHashes[i] != child.firstHash()
-            || !firstKeys[i].equals(child.firstKey())) {
+            || firstKeys[i] != child.firstKey()) {
           throw new IllegalStateException("inner node's child " + i + " is inconsistent");
         }
         if (i + 1 < children.length) {
@@ -371,7 +369,8 @@ final class BTree {
           Leaf leaf = (Leaf) last;
           int j = leaf.keys.length - 1;
           if (compare(leaf.hashAt(j), leaf.keys[j], firstHashes[i + 1], firstKeys[i + 1]) >= 0) {
-            throw new IllegalStateException("children overlap at " + firstKeys[i + 1]);
+            throw new IllegalStateException(
+                "children overlap at " + PathKey.path(firstKeys[i + 1]));
           }
         }
         child.check(false);

@@ -7,7 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The children of one znode: an immutable sorted set of child paths, a persistent B+tree
+ * The children of one znode: an immutable sorted set of child paths, kept as the very
+ * {@link PathKey}s the tree's {@link NodeMap} holds, in a persistent B+tree
  * ({@link BTree}) whose changes copy only the nodes from the root to one leaf, so tree snapshots
  * share it as they share znodes. A child costs about five bytes beyond its path, where a hash
  * trie of the same paths costs about twenty-six (sparse nodes, a stored hash per entry).
@@ -27,12 +28,21 @@ public final class ChildSet implements Iterable<String> {
   }
 
   /** The set of {@code paths}, built bottom-up rather than by one copying insert per path. */
-  public static ChildSet of(Collection<String> paths) {
-    String[] sorted = paths.toArray(new String[0]);
-    Arrays.sort(sorted);
+  public static ChildSet ofPaths(Collection<String> paths) {
+    List<byte[]> keys = new ArrayList<>(paths.size());
+    for (String p : paths) {
+      keys.add(PathKey.of(p));
+    }
+    return ofKeys(keys);
+  }
+
+  /** The set of these keys, the instances the tree's map holds for the same paths. */
+  static ChildSet ofKeys(Collection<byte[]> keys) {
+    byte[][] sorted = keys.toArray(new byte[0][]);
+    Arrays.sort(sorted, PathKey::compare);
     int distinct = 0;
     for (int i = 0; i < sorted.length; i++) {
-      if (distinct == 0 || !sorted[distinct - 1].equals(sorted[i])) {
+      if (distinct == 0 || !Arrays.equals(sorted[distinct - 1], sorted[i])) {
         sorted[distinct++] = sorted[i];
       }
     }
@@ -54,7 +64,12 @@ public final class ChildSet implements Iterable<String> {
 
   /** This set with {@code path}; this very set if it holds it already. */
   public ChildSet incl(String path) {
-    BTree.Node[] split = root.put(0, path, null);
+    return incl(path, null);
+  }
+
+  /** As {@link #incl(String)}, holding {@code key} (the tree's, for the same path) if new. */
+  ChildSet incl(String path, byte[] key) {
+    BTree.Node[] split = root.put(0, path, key, null);
     return split == null ? this : new ChildSet(BTree.rootOf(split));
   }
 
@@ -68,15 +83,43 @@ public final class ChildSet implements Iterable<String> {
     return changed.size() == 0 ? EMPTY : new ChildSet(changed);
   }
 
-  /** The paths in order. */
+  /** The paths in order, as strings made for the caller. */
   @Override
   public Iterator<String> iterator() {
     return new BTree.Cursor<>(root) {
       @Override
       String at(BTree.Leaf leaf, int i) {
+        return PathKey.path(leaf.keys()[i]);
+      }
+    };
+  }
+
+  /** The keys in order, the instances the tree's map holds. */
+  Iterator<byte[]> keys() {
+    return new BTree.Cursor<>(root) {
+      @Override
+      byte[] at(BTree.Leaf leaf, int i) {
         return leaf.keys()[i];
       }
     };
+  }
+
+  /** The children's names, in order. */
+  public List<String> names() {
+    List<String> out = new ArrayList<>(size());
+    for (Iterator<byte[]> k = keys(); k.hasNext(); ) {
+      out.add(PathKey.name(k.next()));
+    }
+    return out;
+  }
+
+  /** Bytes of every child's name in UTF-8, each with a 4-byte length before it. */
+  public long namesWireSize() {
+    long size = 0;
+    for (Iterator<byte[]> k = keys(); k.hasNext(); ) {
+      size += 4 + PathKey.nameLength(k.next());
+    }
+    return size;
   }
 
   public List<String> toList() {
@@ -95,14 +138,14 @@ public final class ChildSet implements Iterable<String> {
   @Override
   public boolean equals(Object o) {
     return o == this || (o instanceof ChildSet other && other.size() == size()
-        && BTree.sameInOrder(iterator(), other.iterator()));
+        && sameKeys(keys(), other.keys()));
   }
 
   @Override
   public int hashCode() {
     int h = 1;
-    for (String p : this) {
-      h = 31 * h + p.hashCode();
+    for (Iterator<byte[]> k = keys(); k.hasNext(); ) {
+      h = 31 * h + PathKey.hash(k.next());
     }
     return h;
   }
@@ -110,5 +153,14 @@ public final class ChildSet implements Iterable<String> {
   @Override
   public String toString() {
     return toList().toString();
+  }
+
+  private static boolean sameKeys(Iterator<byte[]> a, Iterator<byte[]> b) {
+    while (a.hasNext()) {
+      if (!Arrays.equals(a.next(), b.next())) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -2,7 +2,6 @@ package dev.paddock.tree;
 
 import dev.paddock.api.Acl;
 import dev.paddock.api.Stat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,9 +11,9 @@ import java.util.Objects;
  * cversion); the cversion a client sees also counts deletes, derived as
  * {@code 2 * createCount - numChildren}. Sequential names use the create count.
  *
- * <p>{@code childPaths} holds each child's full path, the same string instance the tree is
- * keyed by, rather than its name: a name of its own would cost a second string per znode, about
- * a tenth of a small znode's heap. Names are cut from the paths when a client asks for them.
+ * <p>{@code childPaths} holds each child's full path, the same {@link PathKey} instance the tree
+ * is keyed by, rather than its name: a name of its own would cost a second array per znode.
+ * Names are cut from the paths when a client asks for them.
  *
  * <p>Most znodes are never changed after their create and never get children (registrations,
  * locks, queue items, configuration). Such a node is held as a {@link FreshLeaf}: its mzxid and
@@ -89,12 +88,7 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
   /** The children's names, in order. */
   public List<String> childNames() {
-    ChildSet paths = childPaths();
-    List<String> names = new ArrayList<>(paths.size());
-    for (String path : paths) {
-      names.add(Paths.name(path));
-    }
-    return names;
+    return childPaths().names();
   }
 
   public int dataLength() {
@@ -127,11 +121,16 @@ public abstract sealed class DataNode permits DataNode.Full, DataNode.FreshLeaf 
 
   /** Adds a child; the create count and pzxid only move forward, as in ZooKeeper. */
   public DataNode withChildAdded(String childPath, int newCreateCount, long zxid) {
+    return withChildAdded(childPath, null, newCreateCount, zxid);
+  }
+
+  /** As {@link #withChildAdded(String, int, long)}, listing the child by the tree's key. */
+  DataNode withChildAdded(String childPath, byte[] key, int newCreateCount, long zxid) {
     boolean advance = newCreateCount > createCount();
     return of(
         data(), acl(), czxid(), mzxid(), ctime(), mtime(), version(),
         advance ? newCreateCount : createCount(), aversion(), ephemeralOwner(),
-        advance ? zxid : pzxid(), childPaths().incl(childPath));
+        advance ? zxid : pzxid(), childPaths().incl(childPath, key));
   }
 
   public DataNode withChildRemoved(String childPath, long zxid) {

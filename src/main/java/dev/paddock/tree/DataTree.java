@@ -44,9 +44,11 @@ public final class DataTree implements NodeStore {
 
   DataTree(NodeMap nodes, HashMap<Long, Integer> sessions, long zxid) {
     this(nodes, sessions, zxid, List.of(), 0L);
-    nodes.forEachNode((path, node) -> {
-      index(path, node.ephemeralOwner());
-      dataSize += path.length() + node.dataLength();
+    nodes.forEachKey((key, node) -> {
+      if (node.ephemeralOwner() != 0) {
+        index(PathKey.path(key), node.ephemeralOwner());
+      }
+      dataSize += PathKey.length(key) + node.dataLength();
     });
   }
 
@@ -100,16 +102,17 @@ public final class DataTree implements NodeStore {
   }
 
   private static NodeMap initialNodes() {
-    NodeMap m = NodeMap.empty();
+    byte[] zookeeper = PathKey.of(ZOOKEEPER);
+    byte[] quota = PathKey.of(QUOTA);
+    byte[] config = PathKey.of(CONFIG);
     DataNode root = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
-        .withChildren(ChildSet.empty().incl(ZOOKEEPER));
+        .withChildren(ChildSet.empty().incl(ZOOKEEPER, zookeeper));
     DataNode zk = zeroNode(Acl.OPEN_ACL_UNSAFE, 0)
-        .withChildren(ChildSet.empty().incl(QUOTA).incl(CONFIG));
+        .withChildren(ChildSet.empty().incl(QUOTA, quota).incl(CONFIG, config));
     // ZooKeeper sets /zookeeper/config's ACL with version -1, which leaves its aversion at -1.
-    m = m.updated(ROOT, root).updated(ZOOKEEPER, zk)
-        .updated(QUOTA, zeroNode(Acl.OPEN_ACL_UNSAFE, 0))
-        .updated(CONFIG, zeroNode(Acl.READ_ACL_UNSAFE, -1));
-    return m;
+    return NodeMap.empty().updated(ROOT, root).updated(ZOOKEEPER, zookeeper, zk)
+        .updated(QUOTA, quota, zeroNode(Acl.OPEN_ACL_UNSAFE, 0))
+        .updated(CONFIG, config, zeroNode(Acl.READ_ACL_UNSAFE, -1));
   }
 
   private static DataNode zeroNode(List<Acl> acl, int aversion) {
@@ -148,9 +151,14 @@ public final class DataTree implements NodeStore {
 
   @Override
   public void put(String path, DataNode node) {
+    putNew(path, null, node);
+  }
+
+  @Override
+  public void putNew(String path, byte[] key, DataNode node) {
     DataNode old = get(path);
     dataSize += node.dataLength() - (old == null ? -path.length() : old.dataLength());
-    nodes = nodes.updated(path, node);
+    nodes = nodes.updated(path, key, node);
   }
 
   @Override

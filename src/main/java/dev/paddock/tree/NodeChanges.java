@@ -22,8 +22,9 @@ public final class NodeChanges {
     if (store.get(path) != null) {
       return Code.NODE_EXISTS;
     }
-    store.put(parentPath, parent.withChildAdded(path, parentCreateCount, zxid));
-    store.put(path, DataNode.create(data, Acls.intern(acl), zxid, time, ephemeralOwner));
+    byte[] key = PathKey.of(path);
+    store.put(parentPath, parent.withChildAdded(path, key, parentCreateCount, zxid));
+    store.putNew(path, key, DataNode.create(data, Acls.intern(acl), zxid, time, ephemeralOwner));
     return Code.OK;
   }
 

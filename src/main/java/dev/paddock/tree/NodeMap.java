@@ -12,7 +12,8 @@ import java.util.function.BiConsumer;
 /**
  * Every znode of a tree by path: an immutable map, a persistent B+tree ({@link BTree}) ordered
  * by the path's hash (then the path), whose changes copy only the nodes from the root to one
- * leaf, so tree snapshots share it. A znode costs about 17 bytes here, where a hash trie costs
+ * leaf, so tree snapshots share it. Paths are kept as {@link PathKey}s and handed out as
+ * strings made when asked for. A znode costs about 17 bytes here, where a hash trie costs
  * about 45 (an object and two arrays per sparse trie node, most of them near the bottom).
  * Lookups compare hashes (strings only when two paths share one), about as fast as a hash map.
  */
@@ -57,11 +58,17 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
   }
 
   /**
-   * This map with {@code node} at {@code path}. A path already present keeps the string it was
+   * This map with {@code node} at {@code path}. A path already present keeps the key it was
    * added with, which its parent's {@link ChildSet} shares.
    */
   public NodeMap updated(String path, DataNode node) {
-    return new NodeMap(BTree.rootOf(root.put(hash(path), path, Objects.requireNonNull(node))));
+    return updated(path, null, node);
+  }
+
+  /** As {@link #updated(String, DataNode)}; a new path takes {@code key} (its parent's). */
+  NodeMap updated(String path, byte[] key, DataNode node) {
+    return new NodeMap(
+        BTree.rootOf(root.put(hash(path), path, key, Objects.requireNonNull(node))));
   }
 
   /** This map without {@code path}; this very map if it has no such node. */
@@ -74,11 +81,17 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
     return changed.size() == 0 ? EMPTY : new NodeMap(changed);
   }
 
+  /** Every (path, node); the path strings are made for the call. */
   public void forEachNode(BiConsumer<String, DataNode> action) {
+    forEachKey((key, node) -> action.accept(PathKey.path(key), node));
+  }
+
+  /** Every (key, node), without making path strings. */
+  void forEachKey(BiConsumer<byte[], DataNode> action) {
     forEach(root, action);
   }
 
-  private static void forEach(BTree.Node n, BiConsumer<String, DataNode> action) {
+  private static void forEach(BTree.Node n, BiConsumer<byte[], DataNode> action) {
     if (n instanceof BTree.Leaf leaf) {
       for (int i = 0; i < leaf.keys().length; i++) {
         action.accept(leaf.keys()[i], leaf.values()[i]);
@@ -106,6 +119,17 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
     return new BTree.Cursor<>(root) {
       @Override
       Map.Entry<String, DataNode> at(BTree.Leaf leaf, int i) {
+        return new AbstractMap.SimpleImmutableEntry<>(
+            PathKey.path(leaf.keys()[i]), leaf.values()[i]);
+      }
+    };
+  }
+
+  /** Every (key, node), in the map's order. */
+  Iterator<Map.Entry<byte[], DataNode>> keyIterator() {
+    return new BTree.Cursor<>(root) {
+      @Override
+      Map.Entry<byte[], DataNode> at(BTree.Leaf leaf, int i) {
         return new AbstractMap.SimpleImmutableEntry<>(leaf.keys()[i], leaf.values()[i]);
       }
     };
@@ -119,15 +143,30 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
   /** Equal when both hold the same paths with equal nodes; both iterate in the same order. */
   @Override
   public boolean equals(Object o) {
-    return o == this || (o instanceof NodeMap other && other.size() == size()
-        && BTree.sameInOrder(iterator(), other.iterator()));
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof NodeMap other) || other.size() != size()) {
+      return false;
+    }
+    Iterator<Map.Entry<byte[], DataNode>> a = keyIterator();
+    Iterator<Map.Entry<byte[], DataNode>> b = other.keyIterator();
+    while (a.hasNext()) {
+      Map.Entry<byte[], DataNode> x = a.next();
+      Map.Entry<byte[], DataNode> y = b.next();
+      if (!Arrays.equals(x.getKey(), y.getKey()) || !x.getValue().equals(y.getValue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
     int h = 0;
-    for (Map.Entry<String, DataNode> e : this) {
-      h += e.hashCode();
+    for (Iterator<Map.Entry<byte[], DataNode>> i = keyIterator(); i.hasNext(); ) {
+      Map.Entry<byte[], DataNode> e = i.next();
+      h += PathKey.hash(e.getKey()) ^ e.getValue().hashCode();
     }
     return h;
   }
@@ -139,13 +178,18 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
 
   /** Nodes collected in any order, then sorted and packed into full leaves at once. */
   public static final class Builder {
-    private final List<String> keys = new ArrayList<>();
+    private final List<byte[]> keys = new ArrayList<>();
     private final List<DataNode> values = new ArrayList<>();
 
     private Builder() {}
 
     public Builder put(String path, DataNode node) {
-      keys.add(Objects.requireNonNull(path));
+      return put(PathKey.of(path), node);
+    }
+
+    /** A node under its key, which the children sets given to its parent share. */
+    Builder put(byte[] key, DataNode node) {
+      keys.add(Objects.requireNonNull(key));
       values.add(Objects.requireNonNull(node));
       return this;
     }
@@ -157,7 +201,7 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
       // comparator took several times as long for a tree of half a million nodes.
       long[] order = new long[n];
       for (int i = 0; i < n; i++) {
-        hashes[i] = hash(keys.get(i));
+        hashes[i] = PathKey.hash(keys.get(i));
         order[i] = ((long) hashes[i] << 32) | i;
       }
       Arrays.sort(order);
@@ -174,7 +218,7 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
         for (int i = from; i < to; i++) {
           int e = (int) order[i];
           if (count > 0 && hashes[kept[count - 1]] == hashes[e]
-              && keys.get(kept[count - 1]).equals(keys.get(e))) {
+              && Arrays.equals(keys.get(kept[count - 1]), keys.get(e))) {
             kept[count - 1] = e;
           } else {
             kept[count++] = e;
@@ -182,7 +226,7 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
         }
         from = to;
       }
-      String[] k = new String[count];
+      byte[][] k = new byte[count][];
       int[] h = new int[count];
       DataNode[] v = new DataNode[count];
       for (int i = 0; i < count; i++) {
@@ -203,7 +247,8 @@ public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
       for (int i = from; i < to; i++) {
         run[i - from] = order[i];
       }
-      Arrays.sort(run, (x, y) -> keys.get((int) (long) x).compareTo(keys.get((int) (long) y)));
+      Arrays.sort(run,
+          (x, y) -> PathKey.compare(keys.get((int) (long) x), keys.get((int) (long) y)));
       for (int i = from; i < to; i++) {
         order[i] = run[i - from];
       }

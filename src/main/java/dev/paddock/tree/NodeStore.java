@@ -10,5 +10,13 @@ public interface NodeStore {
 
   void put(String path, DataNode node);
 
+  /**
+   * A node new at {@code path}, whose parent now lists it by {@code key} ({@link PathKey#of} of
+   * the path): a store keyed by such keys holds the parent's instance rather than a second one.
+   */
+  default void putNew(String path, byte[] key, DataNode node) {
+    put(path, node);
+  }
+
   void remove(String path);
 }

@@ -15,7 +15,9 @@ final class TreeDigest {
 
   static long of(NodeMap nodes, HashMap<Long, Integer> sessions) {
     long sum = 0;
-    for (Map.Entry<String, DataNode> e : nodes) {
+    for (java.util.Iterator<Map.Entry<byte[], DataNode>> i = nodes.keyIterator();
+        i.hasNext(); ) {
+      Map.Entry<byte[], DataNode> e = i.next();
       sum += nodeHash(e.getKey(), e.getValue());
     }
     Iterator<Tuple2<Long, Integer>> s = sessions.iterator();
@@ -26,9 +28,10 @@ final class TreeDigest {
     return sum;
   }
 
-  private static long nodeHash(String path, DataNode n) {
+  /** The path enters as its UTF-8 bytes, which the tree keeps ({@link PathKey}). */
+  private static long nodeHash(byte[] pathKey, DataNode n) {
     CRC32C crc = new CRC32C();
-    crc.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    crc.update(pathKey);
     if (n.data() != null) {
       crc.update(n.data());
     }

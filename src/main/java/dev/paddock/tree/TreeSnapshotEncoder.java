@@ -23,7 +23,7 @@ public final class TreeSnapshotEncoder {
   static final int VERSION = 1;
 
   private final TreeSnapshot tree;
-  private java.util.Iterator<Map.Entry<String, DataNode>> nodes;
+  private java.util.Iterator<Map.Entry<byte[], DataNode>> nodes;
   private Map<List<Acl>, Integer> aclIndex;
   private long produced;
 
@@ -55,7 +55,7 @@ public final class TreeSnapshotEncoder {
         header(out);
       }
       while (nodes.hasNext() && buffer.size() < bytes) {
-        Map.Entry<String, DataNode> e = nodes.next();
+        Map.Entry<byte[], DataNode> e = nodes.next();
         node(out, e.getKey(), e.getValue());
       }
     } catch (IOException e) {
@@ -91,11 +91,12 @@ public final class TreeSnapshotEncoder {
       TxnCodec.writeAcl(out, acl);
     }
     out.writeInt(tree.nodes().size());
-    nodes = tree.nodes().iterator();
+    nodes = tree.nodes().keyIterator();
   }
 
-  private void node(DataOutputStream out, String path, DataNode n) throws IOException {
-    TxnCodec.writeString(out, path);
+  /** A path is written as {@link TxnCodec#writeString} would, from the UTF-8 the tree keeps. */
+  private void node(DataOutputStream out, byte[] pathKey, DataNode n) throws IOException {
+    TxnCodec.writeBytes(out, pathKey);
     TxnCodec.writeBytes(out, n.data());
     out.writeInt(aclIndex.get(n.acl()));
     out.writeLong(n.czxid());

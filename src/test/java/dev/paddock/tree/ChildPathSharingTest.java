@@ -13,14 +13,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A parent lists each child by the very string the tree is keyed by, so a znode's path is held
- * once. Paths arrive as new strings with every txn, so each way a node can come about is checked:
- * created, changed by a txn that names it with another string, deleted and created again, and
- * read back from a snapshot file.
+ * A parent lists each child by the very key (the path's UTF-8 bytes) the tree is keyed by, so a
+ * znode's path is held once. Paths arrive as new strings with every txn, so each way a node can
+ * come about is checked: created, changed by a txn that names it with another string, deleted
+ * and created again, and read back from a snapshot file.
  */
 class ChildPathSharingTest {
   private final DataTree tree = new DataTree();
@@ -37,13 +38,15 @@ class ChildPathSharingTest {
   }
 
   private static void assertChildrenShareTheKeys(TreeSnapshot t) {
-    Map<String, String> keys = new HashMap<>();
-    t.nodes().forEachNode((path, node) -> keys.put(path, path));
+    Map<String, byte[]> keys = new HashMap<>();
+    t.nodes().forEachKey((key, node) -> keys.put(PathKey.path(key), key));
     int listed = 0;
     for (String path : keys.keySet()) {
-      for (String child : t.node(path).childPaths()) {
-        assertNotNull(keys.get(child), () -> child + " listed by " + path + " is no node");
-        assertSame(keys.get(child), child, () -> child + " is held twice");
+      for (Iterator<byte[]> i = t.node(path).childPaths().keys(); i.hasNext(); ) {
+        byte[] child = i.next();
+        String name = PathKey.path(child);
+        assertNotNull(keys.get(name), () -> name + " listed by " + path + " is no node");
+        assertSame(keys.get(name), child, () -> name + " is held twice");
         listed++;
       }
     }
@@ -51,7 +54,7 @@ class ChildPathSharingTest {
   }
 
   @Test
-  void createdChangedAndRecreatedNodesKeepOnePathString() {
+  void createdChangedAndRecreatedNodesKeepOnePathKey() {
     create("/app");
     for (int i = 0; i < 20; i++) {
       create("/app/n" + i);

@@ -91,7 +91,7 @@ class ChildSetTest {
     }
     set.root().check(true);
     assertEquals(2, BTree.depth(set.root()));
-    assertEquals(ChildSet.of(set.toList()), set);
+    assertEquals(ChildSet.ofPaths(set.toList()), set);
   }
 
   @Test
@@ -104,18 +104,18 @@ class ChildSetTest {
       paths.add(p);
       oneByOne = oneByOne.incl(p);
     }
-    ChildSet atOnce = ChildSet.of(paths);
+    ChildSet atOnce = ChildSet.ofPaths(paths);
     atOnce.root().check(true);
     assertEquals(oneByOne.toList(), atOnce.toList());
     assertEquals(oneByOne, atOnce);
     assertEquals(oneByOne.hashCode(), atOnce.hashCode());
     assertNotEquals(oneByOne, atOnce.excl(paths.get(0)));
-    assertSame(ChildSet.empty(), ChildSet.of(List.of()));
+    assertSame(ChildSet.empty(), ChildSet.ofPaths(List.of()));
   }
 
   @Test
   void theIteratorEndsWhenTheSetDoes() {
-    ChildSet set = ChildSet.of(List.of("/a/y", "/a/x"));
+    ChildSet set = ChildSet.ofPaths(List.of("/a/y", "/a/x"));
     Iterator<String> it = set.iterator();
     assertEquals("/a/x", it.next());
     assertEquals("/a/y", it.next());

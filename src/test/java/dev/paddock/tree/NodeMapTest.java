@@ -89,10 +89,11 @@ class NodeMapTest {
   }
 
   @Test
-  void aPathKeepsTheStringItWasAddedWith() {
-    String first = new String("/a/b");
-    NodeMap map = NodeMap.empty().updated(first, node(1)).updated(new String("/a/b"), node(2));
-    map.forEachNode((path, node) -> assertSame(first, path));
+  void aPathKeepsTheKeyItWasAddedWith() {
+    byte[] first = PathKey.of("/a/b");
+    NodeMap map = NodeMap.empty().updated("/a/b", first, node(1))
+        .updated(new String("/a/b"), PathKey.of("/a/b"), node(2));
+    map.forEachKey((key, node) -> assertSame(first, key));
     assertEquals(node(2).czxid(), map.get("/a/b").czxid());
   }
 
