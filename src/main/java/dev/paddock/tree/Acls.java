@@ -32,12 +32,14 @@ public final class Acls {
    * The interned world-open list (ZooKeeper's OPEN_ACL_UNSAFE), held for good: most znodes carry
    * it, and a node as its create left it keeps no ACL field when it has this one.
    */
-  public static final List<Acl> OPEN = intern(Acl.OPEN_ACL_UNSAFE);
+  public static final List<Acl> OPEN = INTERNED.intern(Acl.OPEN_ACL_UNSAFE);
 
   private Acls() {}
 
   public static List<Acl> intern(List<Acl> acl) {
-    return INTERNED.intern(List.copyOf(acl));
+    // Most txns carry the open list (the shared one, or one read back from the log): no
+    // hashing of its ACLs and no lookup for them.
+    return acl == OPEN || OPEN.equals(acl) ? OPEN : INTERNED.intern(List.copyOf(acl));
   }
 
   /** Distinct ACL lists held for sharing: those in use, and those not yet found unused. */

@@ -25,9 +25,15 @@ final class BTree {
 
   private BTree() {}
 
-  /** Sign of the stored entry (h1, k1) against the entry looked for (h2, path). */
-  static int compare(int h1, byte[] k1, int h2, String path) {
-    return h1 != h2 ? Integer.compare(h1, h2) : PathKey.compare(k1, path);
+  /**
+   * Sign of the stored entry (h1, k1) against the entry looked for (h2, probe): the probe is the
+   * path's string, or its key when the caller has one (a create, whose key compares as bytes).
+   */
+  static int compare(int h1, byte[] k1, int h2, Object probe) {
+    if (h1 != h2) {
+      return Integer.compare(h1, h2);
+    }
+    return probe instanceof byte[] b ? PathKey.compare(k1, b) : PathKey.compare(k1, (String) probe);
   }
 
   static int compare(int h1, byte[] k1, int h2, byte[] k2) {
@@ -35,7 +41,7 @@ final class BTree {
   }
 
   /** The leaf whose range holds the entry. */
-  static Leaf leafFor(Node root, int hash, String key) {
+  static Leaf leafFor(Node root, int hash, Object key) {
     Node n = root;
     while (n instanceof Inner in) {
       n = in.children[in.childFor(hash, key)];
@@ -129,7 +135,7 @@ final class BTree {
     }
 
     /** Index of the entry, or -(insertion point) - 1. */
-    int indexOf(int hash, String key) {
+    int indexOf(int hash, Object key) {
       int lo = 0;
       int hi = keys.length - 1;
       while (lo <= hi) {
@@ -148,7 +154,7 @@ final class BTree {
 
     @Override
     public Node[] put(int hash, String key, byte[] stored, DataNode value) {
-      int i = indexOf(hash, key);
+      int i = indexOf(hash, stored != null ? stored : key);
       if (i >= 0) {
         if (values == null) {
           return null;
@@ -259,7 +265,7 @@ final class BTree {
     }
 
     /** The child whose range holds the entry: the last whose first entry is not above it. */
-    int childFor(int hash, String key) {
+    int childFor(int hash, Object key) {
       int lo = 1;
       int hi = children.length - 1;
       int found = 0;
@@ -277,10 +283,13 @@ final class BTree {
 
     @Override
     public Node[] put(int hash, String key, byte[] stored, DataNode value) {
-      int c = childFor(hash, key);
+      int c = childFor(hash, stored != null ? stored : key);
       Node[] changed = children[c].put(hash, key, stored, value);
       if (changed == null) {
         return null;
+      }
+      if (changed.length == 1) {
+        return new Node[] {replaced(c, changed[0])};
       }
       Node[] next = new Node[children.length + changed.length - 1];
       System.arraycopy(children, 0, next, 0, c);
@@ -302,12 +311,34 @@ final class BTree {
       if (changed == null) {
         return null;
       }
+      if (width(changed) >= MIN) {
+        return replaced(c, changed);
+      }
       Node[] next = children.clone();
       next[c] = changed;
-      if (width(changed) < MIN) {
-        next = rebalance(next, c);
+      return of(rebalance(next, c));
+    }
+
+    /**
+     * This node with child {@code c} replaced: the common change, which copies the arrays and
+     * updates one slot rather than asking every child for its first entry again. A child whose
+     * first entry stayed (a changed value, an entry added or removed further in) leaves them
+     * shared.
+     */
+    private Inner replaced(int c, Node child) {
+      Node[] next = children.clone();
+      next[c] = child;
+      int newSize = size + child.size() - children[c].size();
+      int h = child.firstHash();
+      byte[] k = child.firstKey();
+      if (h == firstHashes[c] && k == firstKeys[c]) {
+        return new Inner(next, firstHashes, firstKeys, newSize);
       }
-      return of(next);
+      int[] hashes = firstHashes.clone();
+      byte[][] keys = firstKeys.clone();
+      hashes[c] = h;
+      keys[c] = k;
+      return new Inner(next, hashes, keys, newSize);
     }
 
     /** Joins the under-full child {@code c} with a sibling: one node, or two evened out. */
