@@ -4,6 +4,7 @@
 #   bench/run.sh [--no-build] [bench options] scenario...
 #   scenarios: typed-standalone typed-ensemble wire-standalone wire-ensemble latency cas memory
 #              transport (one message between two JVMs: Artery against plain TCP; not in all)
+#              tree (applying txns to one tree in the benchmark's JVM, Paddock only; not in all)
 #              all (every one of them)
 #   bench options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100
 #                  --failovers=3 --quiet-wait=0 --heap=1g --products=paddock,zookeeper
@@ -30,7 +31,7 @@ for a in "$@"; do
   if [[ "$a" == "--no-build" ]]; then build=0; else args+=("$a"); fi
 done
 if [[ ${#args[@]} -eq 0 ]]; then
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 

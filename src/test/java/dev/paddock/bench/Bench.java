@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * <pre>
  * bench/run.sh [options] scenario...
  *   typed-standalone  typed-ensemble  wire-standalone  wire-ensemble  wire-ensemble-5  latency
- *   cas  memory  all
+ *   cas  memory  all; transport and tree (not in all)
  * options: --seconds=10 --warmup=5 --clients=4 --outstanding=200 --size=100 --failovers=3
  *          --quiet-wait=0 --heap=1g --products=paddock,zookeeper --typed-api=ask|facade
  *          --ops=create,setData,getData,mixed --node-arg=-Dkey=value (repeatable) --jfr=DIR --keep
@@ -85,6 +85,7 @@ public final class Bench {
           case "cas" -> CasBench.run(jvm, o.products(), o.casTime(), o.pausedTime());
           case "memory" -> MemoryBench.run(jvm, o.products(), o.znodes(), o.load().dataSize());
           case "transport" -> TransportBench.run();
+          case "tree" -> TreeApplyBench.run(Math.min(o.znodes(), 300_000));
           default -> throw new IllegalStateException(s);
         }
       } catch (Exception | LinkageError e) {

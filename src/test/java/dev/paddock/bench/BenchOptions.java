@@ -94,7 +94,7 @@ record BenchOptions(Load.Settings load, int failovers, String heap, Set<String> 
         }
       } else if (a.equals("all")) {
         scenarios.addAll(SCENARIOS);
-      } else if (SCENARIOS.contains(a) || a.equals("transport")) {
+      } else if (SCENARIOS.contains(a) || a.equals("transport") || a.equals("tree")) {
         scenarios.add(a);
       } else {
         throw new IllegalArgumentException("unknown scenario " + a);
