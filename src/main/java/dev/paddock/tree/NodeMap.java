@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
  * leaf, so tree snapshots share it. Paths are kept as {@link PathKey}s and handed out as
  * strings made when asked for. A znode costs about 17 bytes here, where a hash trie costs
  * about 45 (an object and two arrays per sparse trie node, most of them near the bottom).
- * Lookups compare hashes (strings only when two paths share one), about as fast as a hash map.
+ * Lookups compare hashes, and a path with its key only where the hashes are equal: about as
+ * fast as a hash map.
  */
 public final class NodeMap implements Iterable<Map.Entry<String, DataNode>> {
   private static final NodeMap EMPTY = new NodeMap(BTree.EMPTY_MAP);
