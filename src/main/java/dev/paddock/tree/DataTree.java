@@ -151,11 +151,16 @@ public final class DataTree implements NodeStore {
 
   @Override
   public void put(String path, DataNode node) {
-    putNew(path, null, node);
+    store(path, null, node);
   }
 
   @Override
   public void putNew(String path, byte[] key, DataNode node) {
+    store(path, key, node);
+  }
+
+  /** {@code key} is the map's key for a path it does not hold yet, or null to make one. */
+  private void store(String path, byte[] key, DataNode node) {
     DataNode old = get(path);
     dataSize += node.dataLength() - (old == null ? -path.length() : old.dataLength());
     nodes = nodes.updated(path, key, node);

@@ -57,7 +57,8 @@ final class PathKey {
     return key.length - lastSlash(key) - 1;
   }
 
-  private static int lastSlash(byte[] key) {
+  /** Index of the last '/' of the key, or -1. */
+  static int lastSlash(byte[] key) {
     for (int i = key.length - 1; i >= 0; i--) {
       if (key[i] == '/') {
         return i;
@@ -104,10 +105,6 @@ final class PathKey {
     }
     // Every character so far was ASCII and equal: the longer one is the greater.
     return Integer.compare(key.length, path.length());
-  }
-
-  static boolean matches(byte[] key, String path) {
-    return key.length >= path.length() && compare(key, path) == 0;
   }
 
   static int compare(byte[] a, byte[] b) {

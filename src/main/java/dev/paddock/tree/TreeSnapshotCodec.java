@@ -109,15 +109,11 @@ public final class TreeSnapshotCodec {
 
     /** The parent of a non-root path: up to its last slash, or "/" for a top-level node. */
     static Prefix parentOf(byte[] key) {
-      int slash = key.length - 1;
-      while (key[slash] != '/') {
-        slash--;
-      }
-      return of(key, Math.max(1, slash));
+      return of(key, Math.max(1, PathKey.lastSlash(key)));
     }
 
     String path() {
-      return new String(key, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+      return PathKey.path(Arrays.copyOf(key, length));
     }
 
     @Override
