@@ -154,7 +154,7 @@ public final class RequestPrep {
         : mode.isEphemeral() ? req.sessionId() : 0L;
     int newCount = parent.createCount() + 1;
     Txn.Create txn = new Txn.Create(path, c.data(), acl, owner, newCount);
-    NodeChanges.create(view, path, c.data(), acl, owner, newCount, zxid, time);
+    NodeChanges.create(view, path, txn.key(), c.data(), acl, owner, newCount, zxid, time);
     return txn;
   }
 

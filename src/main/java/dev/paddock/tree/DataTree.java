@@ -254,15 +254,16 @@ public final class DataTree implements NodeStore {
   private ApplyResult applyTxn(TxnEntry e, Txn txn) {
     long zxid = e.zxid();
     if (txn instanceof Txn.Create t) {
-      Code c = NodeChanges.create(this, t.path(), t.data(), t.acl(), t.ephemeralOwner(),
+      String path = t.path();
+      Code c = NodeChanges.create(this, path, t.key(), t.data(), t.acl(), t.ephemeralOwner(),
           t.parentCVersion(), zxid, e.time());
       if (c != Code.OK) {
         return ApplyResult.of(c);
       }
-      index(t.path(), t.ephemeralOwner());
-      fire(EventType.NODE_CREATED, t.path(), zxid);
-      fire(EventType.NODE_CHILDREN_CHANGED, Paths.parent(t.path()), zxid);
-      return ApplyResult.ok(t.path(), get(t.path()).stat());
+      index(path, t.ephemeralOwner());
+      fire(EventType.NODE_CREATED, path, zxid);
+      fire(EventType.NODE_CHILDREN_CHANGED, Paths.parent(path), zxid);
+      return ApplyResult.ok(path, get(path).stat());
     } else if (txn instanceof Txn.Delete t) {
       return ApplyResult.of(delete(t.path(), zxid));
     } else if (txn instanceof Txn.SetData t) {

@@ -11,8 +11,9 @@ import java.util.List;
 public final class NodeChanges {
   private NodeChanges() {}
 
+  /** {@code key} is the path's bytes ({@link PathKey#of}); the new znode keeps that array. */
   public static Code create(
-      NodeStore store, String path, byte[] data, List<Acl> acl, long ephemeralOwner,
+      NodeStore store, String path, byte[] key, byte[] data, List<Acl> acl, long ephemeralOwner,
       int parentCreateCount, long zxid, long time) {
     String parentPath = Paths.parent(path);
     DataNode parent = store.get(parentPath);
@@ -22,7 +23,6 @@ public final class NodeChanges {
     if (store.get(path) != null) {
       return Code.NODE_EXISTS;
     }
-    byte[] key = PathKey.of(path);
     store.put(parentPath, parent.withChildAdded(path, key, parentCreateCount, zxid));
     store.putNew(path, key, DataNode.create(data, Acls.intern(acl), zxid, time, ephemeralOwner));
     return Code.OK;

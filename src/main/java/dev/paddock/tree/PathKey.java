@@ -1,5 +1,6 @@
 package dev.paddock.tree;
 
+import dev.paddock.txn.PathBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,33 +18,16 @@ final class PathKey {
 
   /** The key of a path; a path with a surrogate is no valid path and has none. */
   static byte[] of(String path) {
-    for (int i = 0; i < path.length(); i++) {
-      if (Character.isSurrogate(path.charAt(i))) {
-        throw new IllegalArgumentException("invalid character @" + i + " in a znode path");
-      }
-    }
-    return path.getBytes(StandardCharsets.UTF_8);
+    return PathBytes.of(path);
   }
 
-  /**
-   * A key read from storage, checked to be what {@link #of} makes of its path: bytes that are no
-   * valid UTF-8 would otherwise name a znode no client path can reach.
-   */
+  /** A key read from storage, checked to be what {@link #of} makes of its path. */
   static byte[] canonical(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b < 0) {
-        byte[] again = of(new String(bytes, StandardCharsets.UTF_8));
-        if (!Arrays.equals(again, bytes)) {
-          throw new IllegalArgumentException("a znode path that is not valid UTF-8");
-        }
-        return bytes;
-      }
-    }
-    return bytes;
+    return PathBytes.canonical(bytes);
   }
 
   static String path(byte[] key) {
-    return new String(key, StandardCharsets.UTF_8);
+    return PathBytes.path(key);
   }
 
   /** The last name of the path, as a client sees it in getChildren. */

@@ -2,7 +2,9 @@ package dev.paddock.txn;
 
 import dev.paddock.api.Acl;
 import dev.paddock.api.Code;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A state change decided by the leader. Txns are deterministic: applying the same txn to the same
@@ -25,10 +27,44 @@ public sealed interface Txn {
    * persistent, a session id for ephemeral, and the container / TTL markers of {@code NodeKind}.
    * {@code parentCVersion} is the parent's create count after this create.
    */
-  record Create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, int parentCVersion)
+  record Create(byte[] key, byte[] data, List<Acl> acl, long ephemeralOwner, int parentCVersion)
       implements Txn {
+    /**
+     * @param key the path's UTF-8 bytes ({@link PathBytes}); the tree keeps this very array as
+     *     the new znode's key, so a create in the recent history costs no second copy of it
+     */
     public Create {
       acl = List.copyOf(acl);
+    }
+
+    public Create(String path, byte[] data, List<Acl> acl, long ephemeralOwner,
+        int parentCVersion) {
+      this(PathBytes.of(path), data, acl, ephemeralOwner, parentCVersion);
+    }
+
+    public String path() {
+      return PathBytes.path(key);
+    }
+
+    /** Equal paths are equal whatever arrays hold them; data compares by reference, as before. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Create c && Arrays.equals(key, c.key) && data == c.data
+          && acl.equals(c.acl) && ephemeralOwner == c.ephemeralOwner
+          && parentCVersion == c.parentCVersion;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(Arrays.hashCode(key), System.identityHashCode(data), acl,
+          ephemeralOwner, parentCVersion);
+    }
+
+    @Override
+    public String toString() {
+      return "Create[path=" + path() + ", data=" + (data == null ? "null" : data.length + " bytes")
+          + ", acl=" + acl + ", ephemeralOwner=" + ephemeralOwner
+          + ", parentCVersion=" + parentCVersion + "]";
     }
   }
 

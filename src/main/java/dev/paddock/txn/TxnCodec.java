@@ -82,7 +82,7 @@ public final class TxnCodec {
       out.writeByte(CLOSE_SESSION);
     } else if (txn instanceof Txn.Create t) {
       out.writeByte(CREATE);
-      writeString(out, t.path());
+      writeBytes(out, t.key());
       writeBytes(out, t.data());
       writeAcl(out, t.acl());
       out.writeLong(t.ephemeralOwner());
@@ -128,7 +128,7 @@ public final class TxnCodec {
       case CREATE_SESSION -> new Txn.CreateSession(in.readInt());
       case CLOSE_SESSION -> new Txn.CloseSession();
       case CREATE -> new Txn.Create(
-          readString(in), readBytes(in), readAcl(in), in.readLong(), in.readInt());
+          readPathBytes(in), readBytes(in), readAcl(in), in.readLong(), in.readInt());
       case DELETE -> new Txn.Delete(readString(in));
       case SET_DATA -> new Txn.SetData(readString(in), readBytes(in), in.readInt());
       case SET_ACL -> new Txn.SetAcl(readString(in), readAcl(in), in.readInt());
@@ -156,6 +156,19 @@ public final class TxnCodec {
   public static String readString(DataInput in) throws IOException {
     byte[] b = readBytes(in);
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** A path written by {@link #writeString}, kept as the bytes it was written as. */
+  private static byte[] readPathBytes(DataInput in) throws IOException {
+    byte[] b = readBytes(in);
+    if (b == null) {
+      throw new IOException("a create without a path");
+    }
+    try {
+      return PathBytes.canonical(b);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** Writes a byte array keeping null distinct from empty, as ZooKeeper does for node data. */

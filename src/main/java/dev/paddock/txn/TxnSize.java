@@ -10,7 +10,7 @@ public final class TxnSize {
 
   private static long of(Txn t) {
     if (t instanceof Txn.Create c) {
-      return c.path().length() * 2L + (c.data() == null ? 0 : c.data().length) + 32;
+      return c.key().length * 2L + (c.data() == null ? 0 : c.data().length) + 32;
     } else if (t instanceof Txn.SetData s) {
       return s.path().length() * 2L + (s.data() == null ? 0 : s.data().length);
     } else if (t instanceof Txn.Multi m) {

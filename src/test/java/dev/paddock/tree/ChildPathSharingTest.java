@@ -67,6 +67,21 @@ class ChildPathSharingTest {
     assertChildrenShareTheKeys(tree.snapshot());
   }
 
+  /** A create kept in the recent history holds no copy of the path the tree already has. */
+  @Test
+  void theTreeKeysACreatedNodeByTheArrayItsCreateTxnCarries() {
+    create("/app");
+    Txn.Create c = new Txn.Create("/app/x", new byte[] {1}, Acl.OPEN_ACL_UNSAFE, 0, 2);
+    apply(c);
+    byte[][] found = new byte[1][];
+    tree.snapshot().nodes().forEachKey((key, node) -> {
+      if (PathKey.path(key).equals("/app/x")) {
+        found[0] = key;
+      }
+    });
+    assertSame(c.key(), found[0]);
+  }
+
   @Test
   void aTreeReadFromASnapshotKeepsOnePathString() throws IOException {
     create("/app");

@@ -1,6 +1,7 @@
 package dev.paddock.txn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -175,6 +176,35 @@ class TxnCodecTest {
     // SetAcl: path "/" then an ACL count of -5.
     assertThrows(IOException.class,
         () -> TxnCodec.fromBytes(entryWith(concat(ints(6, 1), new byte[] {'/'}, ints4(-5)))));
+  }
+
+  @Test
+  void aCreatePathThatIsNoValidUtf8OrMissingIsRefused() {
+    // Tag 3 (create), a path of two bytes that no string encodes to, then the rest of a create.
+    byte[] rest = concat(ints4(-1), ints4(0), new byte[12]);
+    assertThrows(IOException.class, () -> TxnCodec.fromBytes(
+        entryWith(concat(ints(3, 2), new byte[] {'/', (byte) 0xff}, rest))));
+    assertThrows(IOException.class, () -> TxnCodec.fromBytes(
+        entryWith(concat(ints(3, 2), new byte[] {'/', (byte) 0xc0}, rest))));
+    assertThrows(IOException.class,
+        () -> TxnCodec.fromBytes(entryWith(concat(ints(3, -1), rest))));
+    byte[] valid = concat(ints(3, 3), "/\u00e9".getBytes(StandardCharsets.UTF_8), rest);
+    assertDoesNotThrow(() -> TxnCodec.fromBytes(entryWith(valid)));
+  }
+
+  @Test
+  void aCreateOfAPathWithASurrogateCannotBeMade() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new Txn.Create("/a\ud800", null, ACL, 0, 1));
+  }
+
+  @Test
+  void createsOfEqualPathsAreEqualWhateverArraysHoldThem() {
+    byte[] data = b("d");
+    assertEquals(new Txn.Create("/a", data, ACL, 0, 1), new Txn.Create(b("/a"), data, ACL, 0, 1));
+    assertEquals(new Txn.Create("/a", data, ACL, 0, 1).hashCode(),
+        new Txn.Create(b("/a"), data, ACL, 0, 1).hashCode());
+    assertTrue(new Txn.Create("/a", data, ACL, 0, 1).toString().contains("path=/a"));
   }
 
   @Test
