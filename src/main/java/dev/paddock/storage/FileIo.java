@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 final class FileIo {
   private static final Logger log = LoggerFactory.getLogger(FileIo.class);
   private static final int CHUNK = 1 << 20;
+  private static final byte[] ZEROS = new byte[CHUNK];
 
   private FileIo() {}
 
@@ -66,10 +68,15 @@ final class FileIo {
         break;
       }
       byte[] a = buf.array();
-      for (int i = n - 1; i >= 0; i--) {
-        if (a[i] != 0) {
-          end = pos + i + 1;
-          break;
+      // A preallocated segment is mostly zeros after its last record: a vectorized compare
+      // passes over a zero chunk at memory speed, a byte loop over 64 MiB took a tenth of a
+      // second of every start.
+      if (Arrays.mismatch(a, 0, n, ZEROS, 0, n) >= 0) {
+        for (int i = n - 1; i >= 0; i--) {
+          if (a[i] != 0) {
+            end = pos + i + 1;
+            break;
+          }
         }
       }
       pos += n;

@@ -63,6 +63,7 @@ public final class TreeSnapshotter
   private TreeSnapshot pending;
   private ActorRef<StatusReply<Done>> pendingReply;
   private boolean saving;
+  private final long startedNanos = System.nanoTime();
 
   public static Behavior<Command> create(String persistenceId, String journalPluginId,
       String snapshotPluginId, int keep, ActorRef<TxnLog.Command> log,
@@ -171,7 +172,12 @@ public final class TreeSnapshotter
   }
 
   private java.util.function.Consumer<StoredTree> onRecoveredSignal() {
-    return state -> onRecovered.tell(state);
+    return state -> {
+      ctx.getLog().info("tree recovered in {} ms: {}",
+          (System.nanoTime() - startedNanos) / 1_000_000, state.tree() == null ? "no snapshot" : state.tree().nodeCount() + " nodes at zxid 0x"
+              + Long.toHexString(state.tree().zxid()));
+      onRecovered.tell(state);
+    };
   }
 
   @Override

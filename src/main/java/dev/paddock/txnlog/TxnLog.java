@@ -81,6 +81,7 @@ public final class TxnLog
   private final ActorRef<Snapshot> onRecovered;
   private final JournalPurge purge;
   private final JournalStats stats;
+  private final long startedNanos = System.nanoTime();
 
   /**
    * @param persistenceId one per server
@@ -163,7 +164,14 @@ public final class TxnLog
   @Override
   public SignalHandler<TxnLogState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), s -> onRecovered.tell(s.copy()))
+        .onSignal(RecoveryCompleted.instance(), s -> {
+          Snapshot recovered = s.copy();
+          ctx.getLog().info("transaction log recovered in {} ms: up to zxid 0x{}, {} txns after "
+              + "0x{} in memory", (System.nanoTime() - startedNanos) / 1_000_000,
+              Long.toHexString(recovered.lastZxid()), recovered.entries().size(),
+              Long.toHexString(recovered.baseZxid()));
+          onRecovered.tell(recovered);
+        })
         .build();
   }
 
