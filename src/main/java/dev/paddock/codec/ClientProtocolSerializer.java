@@ -3,13 +3,11 @@ package dev.paddock.codec;
 import dev.paddock.session.SessionActor;
 import dev.paddock.session.SessionOutput;
 import dev.paddock.session.SessionTrackerActor;
+import dev.paddock.txn.BytesIn;
+import dev.paddock.txn.BytesOut;
 import dev.paddock.txn.TxnCodec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
@@ -77,13 +75,13 @@ public final class ClientProtocolSerializer extends SerializerWithStringManifest
 
   @Override
   public byte[] toBinary(Object o) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    BytesOut out = new BytesOut(64);
+    try {
       write(out, o);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   private void write(DataOutput out, Object o) throws IOException {
@@ -129,7 +127,8 @@ public final class ClientProtocolSerializer extends SerializerWithStringManifest
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+    try {
+      BytesIn in = new BytesIn(bytes);
       return switch (manifest) {
         case CONNECT -> new SessionTrackerActor.Connect(in.readInt(), in.readLong(),
             TxnCodec.readBytes(in), in.readLong(), OpCodec.readIds(in), readRef(in));

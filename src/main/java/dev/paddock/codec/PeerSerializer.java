@@ -7,15 +7,13 @@ import dev.paddock.peers.PeerMessage;
 import dev.paddock.peers.Peers;
 import dev.paddock.request.Op;
 import dev.paddock.request.WriteRequest;
+import dev.paddock.txn.BytesIn;
+import dev.paddock.txn.BytesOut;
 import dev.paddock.txn.TxnCodec;
 import dev.paddock.txn.TxnEntry;
 import dev.paddock.zab.Packet;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
@@ -89,8 +87,8 @@ public final class PeerSerializer extends SerializerWithStringManifest {
   @Override
   public byte[] toBinary(Object o) {
     Peers.Envelope e = (Peers.Envelope) o;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    BytesOut out = new BytesOut(128);
+    try {
       out.writeInt(e.from());
       out.writeLong(e.incarnation());
       out.writeLong(e.seq());
@@ -99,7 +97,7 @@ public final class PeerSerializer extends SerializerWithStringManifest {
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   @Override
@@ -107,7 +105,8 @@ public final class PeerSerializer extends SerializerWithStringManifest {
     if (!ENVELOPE.equals(manifest)) {
       throw new NotSerializableException("unknown manifest " + manifest);
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+    try {
+      BytesIn in = new BytesIn(bytes);
       int from = in.readInt();
       long incarnation = in.readLong();
       long seq = in.readLong();

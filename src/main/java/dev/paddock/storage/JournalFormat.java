@@ -1,7 +1,6 @@
 package dev.paddock.storage;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import dev.paddock.txn.BytesOut;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
@@ -111,8 +110,8 @@ final class JournalFormat {
   }
 
   static byte[] encodeEvents(String persistenceId, List<StoredEvent> events) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    BytesOut out = new BytesOut(256);
+    try {
       out.writeByte(EVENTS);
       SerializedPayload.writeString(out, persistenceId);
       out.writeInt(events.size());
@@ -130,7 +129,7 @@ final class JournalFormat {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen for an in-memory stream
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   static byte[] encodeDeletion(String persistenceId, long deletedTo, long highestSeqNr) {

@@ -1,6 +1,6 @@
 package dev.paddock.storage;
 
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 record SerializedPayload(int serializerId, String manifest, byte[] bytes) {
 
   /** The layout both the journal and the snapshot files use: id, manifest, length, bytes. */
-  void writeTo(DataOutputStream out) throws IOException {
+  void writeTo(DataOutput out) throws IOException {
     out.writeInt(serializerId);
     writeString(out, manifest);
     out.writeInt(bytes.length);
@@ -16,7 +16,7 @@ record SerializedPayload(int serializerId, String manifest, byte[] bytes) {
   }
 
   /** A length-prefixed UTF-8 string, as both file formats store them. */
-  static void writeString(DataOutputStream out, String s) throws IOException {
+  static void writeString(DataOutput out, String s) throws IOException {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(utf8.length);
     out.write(utf8);

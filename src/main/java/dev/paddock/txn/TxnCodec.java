@@ -3,11 +3,8 @@ package dev.paddock.txn;
 import dev.paddock.api.Acl;
 import dev.paddock.api.Code;
 import dev.paddock.api.Id;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,17 +42,17 @@ public final class TxnCodec {
   private TxnCodec() {}
 
   public static byte[] toBytes(TxnEntry e) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    BytesOut out = new BytesOut(64);
+    try {
       writeEntry(out, e);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   public static TxnEntry fromBytes(byte[] bytes) throws IOException {
-    return readEntry(new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+    return readEntry(new BytesIn(bytes));
   }
 
   public static void writeEntry(DataOutput out, TxnEntry e) throws IOException {

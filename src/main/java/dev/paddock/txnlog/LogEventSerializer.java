@@ -1,11 +1,9 @@
 package dev.paddock.txnlog;
 
+import dev.paddock.txn.BytesIn;
+import dev.paddock.txn.BytesOut;
 import dev.paddock.txn.TxnCodec;
 import dev.paddock.txn.TxnEntry;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
@@ -58,8 +56,8 @@ public final class LogEventSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object o) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    BytesOut out = new BytesOut(128);
+    try {
       if (o instanceof TxnLog.Batch b) {
         out.writeInt(b.entries().size());
         for (TxnEntry e : b.entries()) {
@@ -87,12 +85,13 @@ public final class LogEventSerializer extends SerializerWithStringManifest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+    try {
+      BytesIn in = new BytesIn(bytes);
       return switch (manifest) {
         case BATCH -> {
           int n = TxnCodec.readCount(in);

@@ -7,8 +7,7 @@ import dev.paddock.api.CreateMode;
 import dev.paddock.api.WatchMode;
 import dev.paddock.api.WatcherType;
 import dev.paddock.request.Op;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
+import dev.paddock.txn.BytesIn;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +32,8 @@ import org.apache.zookeeper.proto.RemoveWatchesRequest;
 import org.apache.zookeeper.proto.RequestHeader;
 import org.apache.zookeeper.proto.SetACLRequest;
 import org.apache.zookeeper.proto.SetDataRequest;
-import org.apache.zookeeper.proto.SetWatches;
 import org.apache.zookeeper.proto.SetWatches2;
+import org.apache.zookeeper.proto.SetWatches;
 import org.apache.zookeeper.proto.SyncRequest;
 
 /**
@@ -278,7 +277,6 @@ final class Requests {
 
   /** Lengths inside a packet can never exceed the packet, so nothing larger is allocated. */
   static BinaryInputArchive archive(byte[] payload) {
-    return new BinaryInputArchive(new DataInputStream(new ByteArrayInputStream(payload)),
-        payload.length, 0);
+    return new BinaryInputArchive(new BytesIn(payload), payload.length, 0);
   }
 }
