@@ -326,8 +326,9 @@ public final class QuorumPeer extends AbstractBehavior<QuorumPeer.Command> {
       DataTree initial = recoveredTree.tree() == null ? new DataTree()
           : DataTree.fromSnapshot(recoveredTree.tree());
       getContext().getLog().info("recovered tree at zxid 0x{} ({} nodes); log holds {} txns "
-          + "after it, up to 0x{}", Long.toHexString(initial.lastZxid()), initial.nodeCount(),
-          recoveredLog.entries().size(), Long.toHexString(recoveredLog.lastZxid()));
+          + "after 0x{}, up to 0x{}", Long.toHexString(initial.lastZxid()), initial.nodeCount(),
+          recoveredLog.entries().size(), Long.toHexString(recoveredLog.baseZxid()),
+          Long.toHexString(recoveredLog.lastZxid()));
       ActorRef<Command> self = getContext().getSelf();
       ServingCore core = ServingCore.spawn(getContext(), settings, initial,
           s -> self.tell(new SaveSnapshot(s)), critical, SESSIONS);

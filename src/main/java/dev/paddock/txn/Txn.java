@@ -34,6 +34,7 @@ public sealed interface Txn {
      *     the new znode's key, so a create in the recent history costs no second copy of it
      */
     public Create {
+      key = PathBytes.canonical(Objects.requireNonNull(key, "path"));
       acl = List.copyOf(acl);
     }
 

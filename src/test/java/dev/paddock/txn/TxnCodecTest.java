@@ -193,9 +193,13 @@ class TxnCodecTest {
   }
 
   @Test
-  void aCreateOfAPathWithASurrogateCannotBeMade() {
+  void aCreateOfNoValidPathCannotBeMade() {
     assertThrows(IllegalArgumentException.class,
         () -> new Txn.Create("/a\ud800", null, ACL, 0, 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Txn.Create(new byte[] {'/', (byte) 0xff}, null, ACL, 0, 1));
+    assertThrows(NullPointerException.class,
+        () -> new Txn.Create((byte[]) null, null, ACL, 0, 1));
   }
 
   @Test
