@@ -1,5 +1,6 @@
 package dev.paddock.storage;
 
+import dev.paddock.txn.DataInputDefaults;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -16,7 +17,7 @@ import java.nio.channels.FileChannel;
  * in a freshly started JVM cost a restart with half a million znodes about a third of its
  * snapshot decoding.
  */
-final class SnapshotContent extends InputStream implements DataInput {
+final class SnapshotContent extends InputStream implements DataInputDefaults {
   private final FileChannel channel;
   private final ByteBuffer buffer;
   private final long end;
@@ -85,11 +86,6 @@ final class SnapshotContent extends InputStream implements DataInput {
   }
 
   @Override
-  public void readFully(byte[] b) throws IOException {
-    readFully(b, 0, b.length);
-  }
-
-  @Override
   public void readFully(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
       int n = read(b, off, len);
@@ -136,16 +132,6 @@ final class SnapshotContent extends InputStream implements DataInput {
   }
 
   @Override
-  public int readUnsignedShort() throws IOException {
-    return readShort() & 0xffff;
-  }
-
-  @Override
-  public char readChar() throws IOException {
-    return (char) readShort();
-  }
-
-  @Override
   public int readInt() throws IOException {
     if (buffer.remaining() >= Integer.BYTES) {
       return buffer.getInt();
@@ -166,16 +152,6 @@ final class SnapshotContent extends InputStream implements DataInput {
     return (high << 32) | (readInt() & 0xffffffffL);
   }
 
-  @Override
-  public float readFloat() throws IOException {
-    return Float.intBitsToFloat(readInt());
-  }
-
-  @Override
-  public double readDouble() throws IOException {
-    return Double.longBitsToDouble(readLong());
-  }
-
   /** As {@link DataInputStream#readLine}: bytes as Latin-1 up to \n, \r or \r\n. */
   @Override
   public String readLine() throws IOException {
@@ -192,10 +168,5 @@ final class SnapshotContent extends InputStream implements DataInput {
       buffer.get();
     }
     return line.toString();
-  }
-
-  @Override
-  public String readUTF() throws IOException {
-    return DataInputStream.readUTF(this);
   }
 }

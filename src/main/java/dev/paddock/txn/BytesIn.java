@@ -4,9 +4,6 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,14 +13,7 @@ import java.nio.charset.StandardCharsets;
  * reads a long as one big-endian load. Running out of bytes throws {@link EOFException}, as
  * {@code DataInputStream} does.
  */
-public final class BytesIn implements DataInput {
-  private static final VarHandle SHORT =
-      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle INT =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
+public final class BytesIn implements DataInputDefaults {
   private final byte[] buf;
   private final int limit;
   private int pos;
@@ -53,11 +43,6 @@ public final class BytesIn implements DataInput {
     int at = pos;
     pos += n;
     return at;
-  }
-
-  @Override
-  public void readFully(byte[] b) throws IOException {
-    readFully(b, 0, b.length);
   }
 
   @Override
@@ -92,37 +77,17 @@ public final class BytesIn implements DataInput {
 
   @Override
   public short readShort() throws IOException {
-    return (short) SHORT.get(buf, take(2));
-  }
-
-  @Override
-  public int readUnsignedShort() throws IOException {
-    return readShort() & 0xffff;
-  }
-
-  @Override
-  public char readChar() throws IOException {
-    return (char) readShort();
+    return (short) BigEndian.SHORT.get(buf, take(2));
   }
 
   @Override
   public int readInt() throws IOException {
-    return (int) INT.get(buf, take(4));
+    return (int) BigEndian.INT.get(buf, take(4));
   }
 
   @Override
   public long readLong() throws IOException {
-    return (long) LONG.get(buf, take(8));
-  }
-
-  @Override
-  public float readFloat() throws IOException {
-    return Float.intBitsToFloat(readInt());
-  }
-
-  @Override
-  public double readDouble() throws IOException {
-    return Double.longBitsToDouble(readLong());
+    return (long) BigEndian.LONG.get(buf, take(8));
   }
 
   /** As {@link DataInputStream#readLine}: bytes as Latin-1 up to \n, \r or \r\n; null at end. */
@@ -140,10 +105,5 @@ public final class BytesIn implements DataInput {
       pos++;
     }
     return line;
-  }
-
-  @Override
-  public String readUTF() throws IOException {
-    return DataInputStream.readUTF(this);
   }
 }

@@ -3,9 +3,6 @@ package dev.paddock.txn;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.UTFDataFormatException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -13,13 +10,6 @@ import java.util.Arrays;
  * bytes a {@link DataOutputStream} would write, without a lock and a virtual call per field.
  */
 public final class BytesOut implements DataOutput {
-  private static final VarHandle SHORT =
-      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle INT =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
   private byte[] buf;
   private int size;
 
@@ -89,7 +79,7 @@ public final class BytesOut implements DataOutput {
   @Override
   public void writeShort(int v) {
     int at = grow(2);
-    SHORT.set(buf, at, (short) v);
+    BigEndian.SHORT.set(buf, at, (short) v);
   }
 
   @Override
@@ -100,13 +90,13 @@ public final class BytesOut implements DataOutput {
   @Override
   public void writeInt(int v) {
     int at = grow(4);
-    INT.set(buf, at, v);
+    BigEndian.INT.set(buf, at, v);
   }
 
   @Override
   public void writeLong(long v) {
     int at = grow(8);
-    LONG.set(buf, at, v);
+    BigEndian.LONG.set(buf, at, v);
   }
 
   @Override
