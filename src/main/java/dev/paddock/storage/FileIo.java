@@ -69,8 +69,8 @@ final class FileIo {
       }
       byte[] a = buf.array();
       // A preallocated segment is mostly zeros after its last record: a vectorized compare
-      // passes over a zero chunk at memory speed, a byte loop over 64 MiB took a tenth of a
-      // second of every start.
+      // passes over a zero chunk at memory speed, where a byte loop over the rest of a 64 MiB
+      // segment cost every start tens of milliseconds.
       if (Arrays.mismatch(a, 0, n, ZEROS, 0, n) >= 0) {
         for (int i = n - 1; i >= 0; i--) {
           if (a[i] != 0) {
