@@ -124,8 +124,7 @@ public final class TxnCodec {
     return switch (tag) {
       case CREATE_SESSION -> new Txn.CreateSession(in.readInt());
       case CLOSE_SESSION -> new Txn.CloseSession();
-      case CREATE -> new Txn.Create(
-          readPathBytes(in), readBytes(in), readAcl(in), in.readLong(), in.readInt());
+      case CREATE -> readCreate(in);
       case DELETE -> new Txn.Delete(readString(in));
       case SET_DATA -> new Txn.SetData(readString(in), readBytes(in), in.readInt());
       case SET_ACL -> new Txn.SetAcl(readString(in), readAcl(in), in.readInt());
@@ -155,14 +154,21 @@ public final class TxnCodec {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
-  /** A path written by {@link #writeString}, kept as the bytes it was written as. */
-  private static byte[] readPathBytes(DataInput in) throws IOException {
-    byte[] b = readBytes(in);
-    if (b == null) {
+  /**
+   * A create, its path kept as the bytes it was written as; the txn checks them to be a path's
+   * encoding, and bytes that are not make the record corrupt.
+   */
+  private static Txn.Create readCreate(DataInput in) throws IOException {
+    byte[] key = readBytes(in);
+    if (key == null) {
       throw new IOException("a create without a path");
     }
+    byte[] data = readBytes(in);
+    List<Acl> acl = readAcl(in);
+    long ephemeralOwner = in.readLong();
+    int parentCVersion = in.readInt();
     try {
-      return PathBytes.canonical(b);
+      return new Txn.Create(key, data, acl, ephemeralOwner, parentCVersion);
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
